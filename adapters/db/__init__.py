@@ -1,0 +1,1 @@
+"""SQLAlchemy models, repositories and the unit of work."""

@@ -1,0 +1,52 @@
+"""ORM models; importing this package registers every table on `Base.metadata`."""
+
+from adapters.db.models.auth import ApiKeyRow
+from adapters.db.models.financials import (
+    Contact,
+    Currency,
+    Customer,
+    CustomerPriceGroup,
+    Item,
+    ItemLedgerEntry,
+    ItemUnitOfMeasure,
+    Location,
+    PaymentTerms,
+    Resource,
+    ResourceUnitOfMeasure,
+    SalesLine,
+    SalesOrder,
+    Salesperson,
+    SalesPrice,
+    ShipmentMethod,
+    ShippingAgent,
+    Tombstone,
+    UnitGroup,
+    UnitOfMeasure,
+)
+
+FINANCIALS_MODELS = {
+    m.__tablename__: m
+    for m in (
+        Currency,
+        UnitOfMeasure,
+        Salesperson,
+        PaymentTerms,
+        ShipmentMethod,
+        ShippingAgent,
+        CustomerPriceGroup,
+        Location,
+        Customer,
+        Contact,
+        Item,
+        ItemUnitOfMeasure,
+        Resource,
+        ResourceUnitOfMeasure,
+        UnitGroup,
+        SalesPrice,
+        ItemLedgerEntry,
+        SalesOrder,
+        SalesLine,
+    )
+}
+
+__all__ = ["FINANCIALS_MODELS", "ApiKeyRow", "Tombstone"]

@@ -1,0 +1,34 @@
+"""The GraphQL context: who is calling, the container, per-request loaders."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+from strawberry.fastapi import BaseContext
+
+from api.container import Container
+from domain.auth import Principal
+
+if TYPE_CHECKING:
+    from api.graphql.loaders import Loaders
+
+
+class Context(BaseContext):
+    def __init__(self, container: Container, principal: Principal | None) -> None:
+        super().__init__()
+        self.container = container
+        self.principal = principal
+        self._loaders: Loaders | None = None
+
+    @property
+    def loaders(self) -> Loaders:
+        """DataLoaders for this request (or websocket connection)."""
+        from api.graphql.loaders import Loaders
+
+        if self._loaders is None:
+            self._loaders = Loaders(self.container)
+        return self._loaders
+
+
+Info = strawberry.Info[Context, Any]

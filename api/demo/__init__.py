@@ -1,0 +1,1 @@
+"""The demo: an embedded database with sample Financials data."""

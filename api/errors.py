@@ -1,0 +1,31 @@
+"""GraphQL errors Couplet raises on purpose; each carries `extensions.code`."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+
+class ApiError(GraphQLError):
+    code = "INTERNAL"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": self.code})
+
+
+class Unauthenticated(ApiError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(ApiError):
+    code = "FORBIDDEN"
+
+
+class BadUserInput(ApiError):
+    code = "BAD_USER_INPUT"
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Errors shown to clients as they are: ours, and GraphQL's own validation
+    errors (no original exception). Everything else is masked."""
+    original = error.original_error
+    return original is None or isinstance(original, ApiError | GraphQLError)
