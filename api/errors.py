@@ -29,3 +29,19 @@ def is_expected(error: GraphQLError) -> bool:
     errors (no original exception). Everything else is masked."""
     original = error.original_error
     return original is None or isinstance(original, ApiError | GraphQLError)
+
+
+def code_for(error: GraphQLError) -> str:
+    """An `extensions.code` for errors GraphQL itself raised (Apollo's names)."""
+    message = error.message
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    if (
+        message.startswith("Variable '$")
+        or "Expected value of type" in message
+        or "cannot represent" in message
+    ):
+        return "BAD_USER_INPUT"
+    if error.original_error is None and not error.path:
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"

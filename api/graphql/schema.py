@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from api.errors import is_expected
+from api.errors import code_for, is_expected
 from api.graphql.financials.journal import JournalMutation
 from api.graphql.financials.operations import build as build_financials
 from api.graphql.keys import KeysMutation, KeysQuery
@@ -31,6 +38,17 @@ Query = merge_types("Query", (ViewerQuery, KeysQuery, _FinancialsQuery))
 Mutation = merge_types("Mutation", (KeysMutation, _FinancialsMutation, JournalMutation))
 
 
+class ErrorCodes(SchemaExtension):
+    """Every error a client sees carries `extensions.code`."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        for error in getattr(result, "errors", None) or []:
+            if not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": code_for(error)}
+
+
 class CoupletSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -48,6 +66,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=limits.max_depth),
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+            ErrorCodes,  # before MaskErrors: its closing code runs after MaskErrors' own
             lambda: MaskErrors(should_mask_error=lambda error: not is_expected(error)),
             GraphQLMetrics,
         ],

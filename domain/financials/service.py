@@ -264,15 +264,13 @@ class FinancialsService:
         prepared: list[dict[str, object]] = []
         errors: list[FieldError] = []
         for i, line in enumerate(lines):
-            clean, line_errors = normalize(spec, line, f"lines.{i}.")
-            errors += line_errors
+            path = f"lines.{i}."
+            clean, line_errors = normalize(spec, line, path)
             if not line_errors:
-                errors += await self._check_journal_line(clean, f"lines.{i}.")
-                clean.setdefault("posting_date", today)
-                clean["posting_date"] = clean["posting_date"] or today
+                clean["posting_date"] = clean.get("posting_date") or today
+                line_errors = await self._check_journal_line(clean, path)
+            errors += line_errors or missing_required(spec, clean, path)
             prepared.append(clean)
-        for i, clean in enumerate(prepared):
-            errors += missing_required(spec, clean, f"lines.{i}.")
         if errors:
             raise ValidationFailed(errors)
         now = self._clock.now()

@@ -125,7 +125,8 @@ class RecordTypes:
             if f.read_only:
                 continue
             kind = graphql_type(f)
-            required = (f.name in spec.key and not spec.by_id) or f.name in always or (child and f.required)
+            in_key = f.name in spec.key and not spec.by_id and not child
+            required = in_key or f.name in always or (child and f.required)
             annotations[f.name] = kind if required else kind | None
             namespace[f.name] = (
                 strawberry.field(description=f.doc or None)

@@ -1,0 +1,56 @@
+"""The API served over real HTTP on each backend, with one key per role."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from adapters.db.engine import Database
+from adapters.db.repositories.api_keys import ApiKeyRepository
+from adapters.settings import Settings
+from api.app import create_app
+from api.container import Container
+from domain.auth import Role
+from tests.support.graphql import GraphQLClient
+from tests.support.servers import serve_asgi
+
+
+@pytest.fixture(scope="session")
+async def container(
+    database_url: str, session_database: Database, tmp_path_factory: pytest.TempPathFactory
+) -> Container:
+    settings = Settings(
+        database_url=database_url, data_dir=tmp_path_factory.mktemp("data"), max_body_bytes=200_000
+    )
+    return Container(settings=settings, db=session_database)
+
+
+@pytest.fixture(scope="session")
+async def api_url(container: Container) -> AsyncIterator[str]:
+    async with serve_asgi(create_app(container=container)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def keys(container: Container) -> dict[Role, str]:
+    secrets = {}
+    async with container.db.transaction() as session:
+        for role in Role:
+            _, secrets[role] = await ApiKeyRepository(session).create(
+                f"test {role.value.lower()}", role, container.clock, container.ids
+            )
+    return secrets
+
+
+@pytest.fixture(scope="session")
+async def http(api_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=api_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+async def gql(http: httpx.AsyncClient, keys: dict[Role, str], database: Database) -> GraphQLClient:
+    """A client holding the INTEGRATION key; the database is emptied after the test."""
+    return GraphQLClient(http, keys[Role.INTEGRATION])
