@@ -23,6 +23,17 @@ from adapters.db.models.financials import (
     UnitGroup,
     UnitOfMeasure,
 )
+from adapters.db.models.integration import (
+    ConnectionRow,
+    CouplingRow,
+    FieldMappingRow,
+    FullSyncLineRow,
+    SettingRow,
+    SyncJobErrorRow,
+    SyncJobRow,
+    SyncOutcomeRow,
+    TableMappingRow,
+)
 
 FINANCIALS_MODELS = {
     m.__tablename__: m
@@ -49,4 +60,17 @@ FINANCIALS_MODELS = {
     )
 }
 
-__all__ = ["FINANCIALS_MODELS", "ApiKeyRow", "Tombstone"]
+__all__ = [
+    "FINANCIALS_MODELS",
+    "ApiKeyRow",
+    "ConnectionRow",
+    "CouplingRow",
+    "FieldMappingRow",
+    "FullSyncLineRow",
+    "SettingRow",
+    "SyncJobErrorRow",
+    "SyncJobRow",
+    "SyncOutcomeRow",
+    "TableMappingRow",
+    "Tombstone",
+]
