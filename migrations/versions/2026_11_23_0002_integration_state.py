@@ -2,7 +2,7 @@
 
 Revision ID: de35ddd101d7
 Revises: 08484f669bf2
-Create Date: 2026-11-23 19:27:22.847287
+Create Date: 2026-11-23 19:31:23.142388
 """
 
 from collections.abc import Sequence
@@ -179,6 +179,22 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_field_mapping')),
     sa.UniqueConstraint('mapping_name', 'position', name=op.f('uq_field_mapping_mapping_name_position'))
     )
+    op.create_table('job_record',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('job_id', sa.Uuid(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('erp_id', sa.Uuid(), nullable=True),
+    sa.Column('erp_ref', sa.String(length=200), nullable=True),
+    sa.Column('crm_id', sa.Uuid(), nullable=True),
+    sa.Column('crm_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['job_id'], ['sync_job.id'], name=op.f('fk_job_record_job_id_sync_job'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_record'))
+    )
+    with op.batch_alter_table('job_record', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_job_record_job_id_job_record_position'), ['job_id', 'position'], unique=False)
+
     op.create_table('sync_job_error',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('job_id', sa.Uuid(), nullable=False),
@@ -219,6 +235,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sync_job_error_job_id_sync_job_error_at'))
 
     op.drop_table('sync_job_error')
+    with op.batch_alter_table('job_record', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_job_record_job_id_job_record_position'))
+
+    op.drop_table('job_record')
     op.drop_table('field_mapping')
     with op.batch_alter_table('coupling', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_coupling_modified_at'))

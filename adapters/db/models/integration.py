@@ -158,6 +158,23 @@ class SyncJobErrorRow(Base):
     detail: Mapped[str | None] = mapped_column(sa.Text)
 
 
+class JobRecordRow(Base):
+    """What a coupling job did with one record (match-based coupling, uncoupling,
+    creating counterparts): COUPLED, AMBIGUOUS, UNMATCHED, WOULD_COUPLE, …"""
+
+    __tablename__ = "job_record"
+    __table_args__ = (sa.Index(None, "job_id", "position"),)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    job_id: Mapped[UUID] = mapped_column(sa.ForeignKey("sync_job.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    outcome: Mapped[str] = mapped_column(sa.String(20))
+    erp_id: Mapped[UUID | None]
+    erp_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    crm_id: Mapped[UUID | None]
+    crm_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(sa.Text)
+
+
 class FullSyncLineRow(Base):
     __tablename__ = "full_sync_line"
     mapping_name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)

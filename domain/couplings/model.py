@@ -1,0 +1,83 @@
+"""A coupling links one ERP record to one CRM row (or option value) in a mapping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from domain.mappings.model import SyncDirection
+
+
+class SyncResult(StrEnum):
+    SUCCESS = "SUCCESS"
+    FAILURE = "FAILURE"
+
+
+class SyncOutcome(StrEnum):
+    INSERTED = "INSERTED"
+    MODIFIED = "MODIFIED"
+    DELETED = "DELETED"
+    UNCHANGED = "UNCHANGED"
+    SKIPPED = "SKIPPED"
+    FAILED = "FAILED"
+    COUPLED = "COUPLED"
+    UNCOUPLED = "UNCOUPLED"
+
+
+@dataclass(frozen=True, slots=True)
+class MissingPrerequisite:
+    """A record this one refers to that is not coupled yet: couple it first."""
+
+    mapping: str
+    field: str
+    key: str
+
+    def describe(self) -> str:
+        return f"{self.field} {self.key} is not coupled in {self.mapping}"
+
+
+@dataclass
+class Coupling:
+    id: UUID
+    mapping: str
+    erp_id: UUID
+    created_at: datetime
+    modified_at: datetime
+    crm_id: UUID | None = None
+    crm_option: int | None = None
+    pending: bool = False
+    erp_modified_at: datetime | None = None
+    crm_modified_at: datetime | None = None
+    snapshot: dict[str, Any] | None = None
+    last_result_to_crm: SyncResult | None = None
+    last_job_to_crm: UUID | None = None
+    last_result_from_crm: SyncResult | None = None
+    last_job_from_crm: UUID | None = None
+    last_synced_at: datetime | None = None
+    skipped: bool = False
+    last_error: str | None = None
+    last_error_class: str | None = None
+    last_error_at: datetime | None = None
+    repeated_failures: int = 0
+    conflict: dict[str, Any] | None = None
+    missing_prerequisites: list[MissingPrerequisite] = field(default_factory=list)
+    sync_after: SyncDirection | None = None
+
+    @property
+    def failed(self) -> bool:
+        return SyncResult.FAILURE in (self.last_result_to_crm, self.last_result_from_crm)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeEntry:
+    """One line of a coupling's history."""
+
+    coupling_id: UUID
+    job_id: UUID | None
+    direction: SyncDirection
+    outcome: SyncOutcome
+    at: datetime
+    message: str | None = None

@@ -1,0 +1,59 @@
+"""Where couplings and their history are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+from domain.couplings.model import Coupling, OutcomeEntry
+
+
+class DuplicateCouplingError(Exception):
+    """A coupling with that ERP id, CRM id or option already exists in the mapping."""
+
+
+@dataclass(frozen=True, slots=True)
+class CouplingFigures:
+    coupled: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+class CouplingStore(Protocol):
+    async def get(self, coupling_id: UUID) -> Coupling | None: ...
+
+    async def by_erp(self, mapping: str, erp_id: UUID) -> Coupling | None: ...
+
+    async def by_crm(self, mapping: str, crm_id: UUID) -> Coupling | None: ...
+
+    async def by_option(self, mapping: str, value: int) -> Coupling | None: ...
+
+    async def add(self, coupling: Coupling) -> None:
+        """Insert; raises DuplicateCouplingError when either side is already coupled."""
+
+    async def save(self, coupling: Coupling) -> None: ...
+
+    async def remove(self, coupling_ids: Collection[UUID]) -> int:
+        """Delete these couplings (and their history); how many there were."""
+
+    async def page_of_mapping(self, mapping: str, *, limit: int) -> list[Coupling]:
+        """Some couplings of a mapping (for removing a whole mapping page by page)."""
+
+    async def coupled_erp_ids(self, mapping: str) -> set[UUID]: ...
+
+    async def coupled_crm_ids(self, mapping: str) -> set[UUID]: ...
+
+    async def crm_ids_for(self, mapping: str, erp_ids: Collection[UUID]) -> dict[UUID, UUID]:
+        """erp id → crm id for those coupled (pending creates excluded)."""
+
+    async def erp_ids_for(self, mapping: str, crm_ids: Collection[UUID]) -> dict[UUID, UUID]: ...
+
+    async def options_for(self, mapping: str, erp_ids: Collection[UUID]) -> dict[UUID, int]: ...
+
+    async def erp_ids_for_options(self, mapping: str, values: Collection[int]) -> dict[int, UUID]: ...
+
+    async def figures(self, mappings: Sequence[str]) -> dict[str, CouplingFigures]: ...
+
+    async def add_history(self, entries: Sequence[OutcomeEntry]) -> None: ...

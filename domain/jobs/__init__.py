@@ -1,0 +1,1 @@
+"""Sync jobs: what runs in the background, its status, counters and errors."""

@@ -1,0 +1,38 @@
+"""Where jobs are kept, and how they reach a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+from uuid import UUID
+
+from domain.jobs.model import JobError, JobRecord, SyncJob
+
+
+class JobStore(Protocol):
+    async def add(self, job: SyncJob) -> None: ...
+
+    async def get(self, job_id: UUID) -> SyncJob | None: ...
+
+    async def save(self, job: SyncJob) -> None:
+        """Write the job's status, counters and progress."""
+
+    async def active(self, dedupe_key: str) -> SyncJob | None:
+        """The queued or running job with this dedupe key, if any."""
+
+    async def add_errors(self, errors: Sequence[JobError]) -> None: ...
+
+    async def add_records(self, records: Sequence[JobRecord]) -> None: ...
+
+    async def request_cancel(self, job_id: UUID) -> SyncJob | None:
+        """Flag a job for cancellation; returns it as it now is."""
+
+
+class JobQueue(Protocol):
+    """Hands committed jobs to workers. Enqueue only after the job's row is committed."""
+
+    async def enqueue(self, job: SyncJob) -> None: ...
+
+    async def cancel(self, job_id: UUID) -> None:
+        """Stop the job if it runs here or has not started; workers also honour
+        the job's `cancel_requested` flag between records."""

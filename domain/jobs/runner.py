@@ -1,0 +1,164 @@
+"""Running one job: status changes, counters, errors and progress, written in
+short transactions and published as events while the handler works."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
+from uuid import UUID
+
+from domain.clock import Clock, IdFactory
+from domain.jobs.model import ErrorClass, JobError, JobKind, JobRecord, JobStatus, RecordOutcome, SyncJob
+from domain.uow import UnitOfWorkFactory
+
+log = logging.getLogger("couplet.jobs")
+FLUSH_SECONDS = 0.5
+
+
+class JobCanceled(Exception):
+    """The job was asked to stop; raised at the next checkpoint."""
+
+
+class JobEvents(Protocol):
+    """Where job changes are announced (subscriptions listen there)."""
+
+    async def job_changed(self, job: SyncJob) -> None: ...
+
+
+class NoEvents:
+    async def job_changed(self, job: SyncJob) -> None:
+        return None
+
+
+class JobContext:
+    """What a job handler works with: the job, stores, and progress reporting."""
+
+    def __init__(
+        self, job: SyncJob, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory, events: JobEvents
+    ) -> None:
+        self.job = job
+        self.uow = uow
+        self.clock = clock
+        self.ids = ids
+        self._events = events
+        self._errors: list[JobError] = []
+        self._records: list[JobRecord] = []
+        self._positions = 0
+        self._last_flush = time.monotonic()
+
+    def count(self, counter: str, by: int = 1) -> None:
+        self.job.count(counter, by)
+
+    def advance(self, processed: int = 1) -> None:
+        self.job.processed += processed
+
+    def error(
+        self,
+        error_class: ErrorClass,
+        message: str,
+        *,
+        erp_ref: str | None = None,
+        crm_ref: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self._errors.append(
+            JobError(self.job.id, self.clock.now(), error_class, message[:4000], erp_ref, crm_ref, detail)
+        )
+
+    def record(
+        self,
+        outcome: RecordOutcome,
+        *,
+        erp_id: UUID | None = None,
+        erp_ref: str | None = None,
+        crm_id: UUID | None = None,
+        crm_ids: tuple[UUID, ...] = (),
+        message: str | None = None,
+    ) -> None:
+        self._positions += 1
+        self._records.append(
+            JobRecord(self.job.id, self._positions, outcome, erp_id, erp_ref, crm_id, crm_ids, message)
+        )
+
+    async def checkpoint(self, *, force: bool = False) -> None:
+        """Save progress when due and stop here if the job was canceled."""
+        if force or time.monotonic() - self._last_flush >= FLUSH_SECONDS:
+            await self.flush()
+
+    async def flush(self) -> None:
+        errors, self._errors = self._errors, []
+        records, self._records = self._records, []
+        async with self.uow() as uow:
+            stored = await uow.jobs.get(self.job.id)
+            if stored is not None and stored.cancel_requested:
+                self.job.cancel_requested = True
+            self.job.seq += 1
+            await uow.jobs.save(self.job)
+            if errors:
+                await uow.jobs.add_errors(errors)
+            if records:
+                await uow.jobs.add_records(records)
+        self._last_flush = time.monotonic()
+        await self._events.job_changed(self.job)
+        if self.job.cancel_requested and self.job.status is JobStatus.RUNNING:
+            raise JobCanceled
+
+
+Handler = Callable[[JobContext], Awaitable[None]]
+
+
+class JobRunner:
+    """Runs queued jobs by kind. A job that ends (any final status) is never run again."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        ids: IdFactory,
+        handlers: Mapping[JobKind, Handler],
+        events: JobEvents | None = None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+        self._handlers = handlers
+        self.events: JobEvents = events or NoEvents()
+
+    async def run(self, job_id: UUID) -> SyncJob | None:
+        async with self._uow() as uow:
+            job = await uow.jobs.get(job_id)
+        if job is None or job.status.is_final:
+            return job
+        ctx = JobContext(job, self._uow, self._clock, self._ids, self.events)
+        handler = self._handlers.get(job.kind)
+        job.status, job.started_at, job.attempts = JobStatus.RUNNING, self._clock.now(), job.attempts + 1
+        job.finished_at = None
+        try:
+            if handler is None:
+                raise RuntimeError(f"no handler for {job.kind} jobs")
+            await ctx.flush()
+            await handler(ctx)
+            job.status = JobStatus.SUCCEEDED
+        except JobCanceled:
+            job.status, job.message = JobStatus.CANCELED, job.message or "canceled"
+        except asyncio.CancelledError:
+            job.status, job.message = JobStatus.CANCELED, job.message or "canceled"
+            await self._finish(ctx)
+            raise
+        except Exception as error:  # noqa: BLE001 - a failing job must end FAILED, never hang RUNNING
+            log.exception("job %s failed", job.id)
+            job.status, job.message = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
+            ctx.error(ErrorClass.PERMANENT, job.message, detail=traceback.format_exc()[-4000:])
+        await self._finish(ctx)
+        return job
+
+    async def _finish(self, ctx: JobContext) -> None:
+        ctx.job.finished_at = self._clock.now()
+        try:
+            await ctx.flush()
+        except JobCanceled:
+            pass

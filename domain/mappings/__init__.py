@@ -1,0 +1,1 @@
+"""Table and field mappings: what syncs where, in which direction, through which transform."""

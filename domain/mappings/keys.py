@@ -1,0 +1,32 @@
+"""Which record a lookup field refers to: the referenced table's business key,
+built from this record's values (and a key template when the field alone is
+not the key)."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+from domain.financials.tables import TableSpec
+from domain.mappings.model import FieldMapping
+
+_FORMATTER = string.Formatter()
+
+
+def referenced_key(
+    fm: FieldMapping, values: Mapping[str, object], target: TableSpec, lcy: str | None
+) -> dict[str, object] | None:
+    """The business key of the record `fm` refers to, or None when the reference is
+    blank. ``{value}`` is the field's own value, ``{lcy}`` the local currency code,
+    other names are this record's fields; composite keys are joined with '|'."""
+    if fm.erp_field is None or fm.transform is None:
+        return None
+    template = fm.transform.key_template or "{value}"
+    names = {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+    context = {**values, "value": values.get(fm.erp_field), "lcy": lcy}
+    if any(context.get(name) is None for name in names):
+        return None
+    parts = template.format_map(context).split("|")
+    if len(parts) != len(target.key):
+        raise ValueError(f"key template {template!r} does not fit {target.name}'s key {target.key}")
+    return dict(zip(target.key, parts, strict=True))
