@@ -5,17 +5,30 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.crm_provider import CrmProvider
 from adapters.db.engine import Database
 from adapters.db.repositories.api_keys import ApiKeyRepository
+from adapters.db.uow import SqlUnitOfWork
+from adapters.queue.inprocess import InProcessJobQueue
 from adapters.settings import Settings
 from domain.auth import Principal, hash_secret
 from domain.clock import Clock, IdFactory, SystemClock, Uuid7Factory
+from domain.couplings.matching import run_match
+from domain.couplings.model import Coupling
+from domain.couplings.uncoupling import run_uncouple
+from domain.jobs.model import JobKind, SyncJob
+from domain.jobs.ports import JobQueue
+from domain.jobs.runner import JobContext, JobRunner
+from domain.jobs.service import JobService
+from domain.mappings.model import SyncDirection
 
 ErpChangeListener = Callable[[str], Awaitable[None]]
+CouplingListener = Callable[[list[Coupling]], Awaitable[None]]
 
 
 class PrincipalCache:
@@ -61,6 +74,23 @@ class Container:
     ids: IdFactory = field(default_factory=Uuid7Factory)
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     erp_change_listeners: list[ErpChangeListener] = field(default_factory=list)
+    coupling_listeners: list[CouplingListener] = field(default_factory=list)
+    crm: CrmProvider = field(init=False)
+    runner: JobRunner = field(init=False)
+    queue: JobQueue = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.crm = CrmProvider(self.db, self.settings)
+        self.runner = JobRunner(
+            self.uow,
+            self.clock,
+            self.ids,
+            {
+                JobKind.UNCOUPLE: run_uncouple,
+                JobKind.MATCH: self._run_match,
+            },
+        )
+        self.queue = InProcessJobQueue(self.runner)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Container:
@@ -68,7 +98,41 @@ class Container:
             settings=settings, db=Database.from_url(settings.database_url, pool_size=settings.db_pool_size)
         )
 
+    def uow(self) -> SqlUnitOfWork:
+        """A new unit of work (use it with `async with`)."""
+        return SqlUnitOfWork(self.db, self.clock, self.ids)
+
+    @property
+    def jobs(self) -> JobService:
+        return JobService(self.uow, self.queue, self.clock, self.ids)
+
+    async def start_job(
+        self,
+        kind: JobKind,
+        mapping: str,
+        *,
+        trigger: str,
+        params: dict[str, Any] | None = None,
+        dedupe: str | None = None,
+        direction: SyncDirection | None = None,
+    ) -> SyncJob:
+        return await self.jobs.start(
+            kind, mapping, trigger=trigger, params=params, dedupe=dedupe, direction=direction
+        )
+
+    async def coupled(self, couplings: list[Coupling]) -> None:
+        """Couplings were made by hand: honour their sync-after choice (the sync engine's)."""
+        for listener in self.coupling_listeners:
+            await listener(couplings)
+
+    async def _run_match(self, ctx: JobContext) -> None:
+        await run_match(ctx, await self.crm.client())
+
     async def close(self) -> None:
+        close = getattr(self.queue, "close", None)
+        if close is not None:
+            await close()
+        await self.crm.close()
         await self.db.dispose()
 
     async def readiness(self) -> dict[str, str]:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from adapters.db.repositories.couplings import SqlCouplingStore
 from adapters.db.repositories.financials import SqlErpStore
+from adapters.db.repositories.jobs import JobReads
+from adapters.db.repositories.mappings import SqlMappingStore
 from api.container import Container
+from domain.couplings.model import Coupling
+from domain.couplings.ports import CouplingFigures
 from domain.financials.records import ErpRecord
 from domain.financials.tables import TableSpec
+from domain.jobs.model import SyncJob
+from domain.mappings.model import TableMapping
 
 
 class Loaders:
@@ -18,6 +26,33 @@ class Loaders:
         self._container = container
         self._children: dict[tuple[str, str], DataLoader[str, list[ErpRecord]]] = {}
         self.inventory: DataLoader[str, Decimal] = DataLoader(self._load_inventory)
+        self.coupling_figures: DataLoader[str, CouplingFigures] = DataLoader(self._load_figures)
+        self.last_job: DataLoader[str, SyncJob | None] = DataLoader(self._load_last_jobs)
+        self.coupling_by_erp: DataLoader[UUID, Coupling | None] = DataLoader(self._load_couplings)
+        self.mapping: DataLoader[str, TableMapping | None] = DataLoader(self._load_mappings)
+
+    async def _load_mappings(self, names: Sequence[str]) -> list[TableMapping | None]:
+        async with self._container.db.read() as session:
+            found = {
+                m.name: m
+                for m in await SqlMappingStore(session, self._container.clock, self._container.ids).all()
+            }
+        return [found.get(n) for n in names]
+
+    async def _load_figures(self, names: Sequence[str]) -> list[CouplingFigures]:
+        async with self._container.db.read() as session:
+            found = await SqlCouplingStore(session, self._container.ids).figures(names)
+        return [found[n] for n in names]
+
+    async def _load_last_jobs(self, names: Sequence[str]) -> list[SyncJob | None]:
+        async with self._container.db.read() as session:
+            found = await JobReads(session).latest(names)
+        return [found.get(n) for n in names]
+
+    async def _load_couplings(self, erp_ids: Sequence[UUID]) -> list[Coupling | None]:
+        async with self._container.db.read() as session:
+            found = await SqlCouplingStore(session, self._container.ids).by_erp_ids(erp_ids)
+        return [found.get(i) for i in erp_ids]
 
     def children(self, spec: TableSpec, parent_field: str) -> DataLoader[str, list[ErpRecord]]:
         key = (spec.name, parent_field)

@@ -18,9 +18,12 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.errors import code_for, is_expected
+from api.graphql.couplings.operations import CouplingsMutation, CouplingsQuery
 from api.graphql.financials.journal import JournalMutation
 from api.graphql.financials.operations import build as build_financials
+from api.graphql.jobs.queries import JobsQuery
 from api.graphql.keys import KeysMutation, KeysQuery
+from api.graphql.mappings.operations import MappingsMutation, MappingsQuery
 from api.graphql.viewer import ViewerQuery
 from api.metrics import GraphQLMetrics
 
@@ -34,8 +37,12 @@ class Limits:
 
 _FinancialsQuery, _FinancialsMutation = build_financials()
 
-Query = merge_types("Query", (ViewerQuery, KeysQuery, _FinancialsQuery))
-Mutation = merge_types("Mutation", (KeysMutation, _FinancialsMutation, JournalMutation))
+Query = merge_types(
+    "Query", (ViewerQuery, KeysQuery, MappingsQuery, CouplingsQuery, JobsQuery, _FinancialsQuery)
+)
+Mutation = merge_types(
+    "Mutation", (KeysMutation, MappingsMutation, CouplingsMutation, _FinancialsMutation, JournalMutation)
+)
 
 
 class ErrorCodes(SchemaExtension):

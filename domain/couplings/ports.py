@@ -45,6 +45,8 @@ class CouplingStore(Protocol):
 
     async def coupled_crm_ids(self, mapping: str) -> set[UUID]: ...
 
+    async def coupled_options(self, mapping: str) -> set[int]: ...
+
     async def crm_ids_for(self, mapping: str, erp_ids: Collection[UUID]) -> dict[UUID, UUID]:
         """erp id → crm id for those coupled (pending creates excluded)."""
 

@@ -34,6 +34,9 @@ class ErpStore(Protocol):
 
     async def count(self, spec: TableSpec, criteria: Mapping[str, object]) -> int: ...
 
+    async def scan(self, spec: TableSpec, *, after: UUID | None, limit: int) -> list[ErpRecord]:
+        """The next `limit` rows in id order after `after` (bounded-memory passes)."""
+
     async def insert(self, spec: TableSpec, record_id: UUID, values: Values, at: datetime) -> ErpRecord:
         """Insert a row; raises DuplicateKeyError when its business key exists."""
 

@@ -4,6 +4,7 @@ short transactions and published as events while the handler works."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import traceback
@@ -149,7 +150,7 @@ class JobRunner:
             job.status, job.message = JobStatus.CANCELED, job.message or "canceled"
             await self._finish(ctx)
             raise
-        except Exception as error:  # noqa: BLE001 - a failing job must end FAILED, never hang RUNNING
+        except Exception as error:
             log.exception("job %s failed", job.id)
             job.status, job.message = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
             ctx.error(ErrorClass.PERMANENT, job.message, detail=traceback.format_exc()[-4000:])
@@ -158,7 +159,5 @@ class JobRunner:
 
     async def _finish(self, ctx: JobContext) -> None:
         ctx.job.finished_at = self._clock.now()
-        try:
+        with contextlib.suppress(JobCanceled):
             await ctx.flush()
-        except JobCanceled:
-            pass

@@ -99,6 +99,13 @@ class SqlErpStore:
         stmt = sa.select(sa.func.count()).select_from(t).where(*_where(t, criteria))
         return int((await self.session.execute(stmt)).scalar_one())
 
+    async def scan(self, spec: TableSpec, *, after: UUID | None, limit: int) -> list[ErpRecord]:
+        t = _table(spec)
+        stmt = sa.select(t).order_by(t.c.id).limit(limit)
+        if after is not None:
+            stmt = stmt.where(t.c.id > after)
+        return [_record(spec, r) for r in await self._rows(stmt)]
+
     async def insert(self, spec: TableSpec, record_id: UUID, values: Values, at: datetime) -> ErpRecord:
         t = _table(spec)
         row = {k: v for k, v in values.items() if not (k == "entry_no" and v is None)}

@@ -6,7 +6,7 @@ and strawberry must read their annotations as objects."""
 import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types.base import StrawberryObjectDefinition
@@ -104,6 +104,7 @@ class RecordTypes:
             namespace[child.name] = self._children_field(spec, child.name)
         if spec.name == "item":
             namespace["inventory"] = _inventory_field()
+        namespace["coupling"] = _coupling_field()
         namespace["__annotations__"] = annotations
         cls = type(spec.label, (), namespace)
         return strawberry.type(cls, description=spec.doc or None)
@@ -160,6 +161,19 @@ def _inventory_field() -> Any:
     return strawberry.field(
         resolver=resolve, description="Sum of the item's ledger entries, in its base unit"
     )
+
+
+CouplingType = Annotated["Coupling", strawberry.lazy("api.graphql.couplings.types")]  # noqa: F821
+
+
+def _coupling_field() -> Any:
+    async def resolve(root: Any, info: Info) -> CouplingType | None:
+        from api.graphql.couplings.types import Coupling
+
+        coupling = await info.context.loaders.coupling_by_erp.load(root.record.id)
+        return None if coupling is None else Coupling.of(coupling)
+
+    return strawberry.field(resolver=resolve, description="The record's coupling to the CRM, if coupled")
 
 
 def input_values(obj: Any) -> dict[str, Any]:

@@ -1,0 +1,232 @@
+"""Sync jobs, their errors and their per-record log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.models import JobRecordRow, SyncJobErrorRow, SyncJobRow
+from domain.clock import IdFactory
+from domain.jobs.model import COUNTERS, JobError, JobKind, JobRecord, JobStatus, SyncJob
+from domain.mappings.model import SyncDirection
+
+ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+_STATE = (
+    "status",
+    "started_at",
+    "finished_at",
+    "processed",
+    "total",
+    "message",
+    "cancel_requested",
+    "attempts",
+    "seq",
+    "params",
+    *COUNTERS,
+)
+
+
+def job_from_row(row: SyncJobRow) -> SyncJob:
+    return SyncJob(
+        id=row.id,
+        kind=JobKind(row.kind),
+        trigger=row.trigger,
+        queued_at=row.queued_at,
+        mapping=row.mapping_name,
+        direction=SyncDirection(row.direction) if row.direction else None,
+        status=JobStatus(row.status),
+        params=dict(row.params or {}),
+        dedupe_key=row.dedupe_key,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        processed=row.processed,
+        total=row.total,
+        inserted=row.inserted,
+        modified=row.modified,
+        deleted=row.deleted,
+        unchanged=row.unchanged,
+        skipped=row.skipped,
+        failed=row.failed,
+        coupled=row.coupled,
+        uncoupled=row.uncoupled,
+        message=row.message,
+        cancel_requested=row.cancel_requested,
+        attempts=row.attempts,
+        seq=row.seq,
+    )
+
+
+def _state(job: SyncJob) -> dict[str, Any]:
+    values = {name: getattr(job, name) for name in _STATE}
+    values["status"] = job.status.value
+    return values
+
+
+class SqlJobStore:
+    """`JobStore` on the caller's session."""
+
+    def __init__(self, session: AsyncSession, ids: IdFactory) -> None:
+        self.session = session
+        self._ids = ids
+
+    async def add(self, job: SyncJob) -> None:
+        await self.session.execute(
+            sa.insert(SyncJobRow).values(
+                id=job.id,
+                kind=job.kind.value,
+                mapping_name=job.mapping,
+                direction=job.direction.value if job.direction else None,
+                trigger=job.trigger,
+                dedupe_key=job.dedupe_key,
+                queued_at=job.queued_at,
+                **_state(job),
+            )
+        )
+
+    async def get(self, job_id: UUID) -> SyncJob | None:
+        row = await self.session.get(SyncJobRow, job_id, populate_existing=True)
+        return None if row is None else job_from_row(row)
+
+    async def save(self, job: SyncJob) -> None:
+        state = _state(job)
+        if job.cancel_requested is False:
+            del state["cancel_requested"]  # never clear a request another process just made
+        await self.session.execute(sa.update(SyncJobRow).where(SyncJobRow.id == job.id).values(**state))
+
+    async def active(self, dedupe_key: str) -> SyncJob | None:
+        stmt = (
+            sa.select(SyncJobRow)
+            .where(SyncJobRow.dedupe_key == dedupe_key, SyncJobRow.status.in_(ACTIVE))
+            .order_by(SyncJobRow.queued_at)
+            .limit(1)
+        )
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return None if row is None else job_from_row(row)
+
+    async def add_errors(self, errors: Sequence[JobError]) -> None:
+        await self.session.execute(
+            sa.insert(SyncJobErrorRow),
+            [
+                {
+                    "id": self._ids.new_id(),
+                    "job_id": e.job_id,
+                    "at": e.at,
+                    "error_class": e.error_class.value,
+                    "erp_ref": e.erp_ref,
+                    "crm_ref": e.crm_ref,
+                    "message": e.message,
+                    "detail": e.detail,
+                }
+                for e in errors
+            ],
+        )
+
+    async def add_records(self, records: Sequence[JobRecord]) -> None:
+        await self.session.execute(
+            sa.insert(JobRecordRow),
+            [
+                {
+                    "id": self._ids.new_id(),
+                    "job_id": r.job_id,
+                    "position": r.position,
+                    "outcome": r.outcome.value,
+                    "erp_id": r.erp_id,
+                    "erp_ref": r.erp_ref,
+                    "crm_id": r.crm_id,
+                    "crm_ids": [str(i) for i in r.crm_ids] or None,
+                    "message": r.message,
+                }
+                for r in records
+            ],
+        )
+
+    async def request_cancel(self, job_id: UUID) -> SyncJob | None:
+        await self.session.execute(
+            sa.update(SyncJobRow)
+            .where(SyncJobRow.id == job_id, SyncJobRow.status.in_(ACTIVE))
+            .values(cancel_requested=True)
+        )
+        return await self.get(job_id)
+
+
+class JobReads:
+    """Paged reads of jobs, their errors and records, for the API."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def page(
+        self, *, mapping: str | None, status: str | None, first: int, after: UUID | None
+    ) -> tuple[list[SyncJob], bool, int]:
+        """Newest first (ids are time-ordered)."""
+        where = [
+            c
+            for c in (
+                SyncJobRow.mapping_name == mapping if mapping else None,
+                SyncJobRow.status == status if status else None,
+            )
+            if c is not None
+        ]
+        total = int(
+            (
+                await self.session.execute(sa.select(sa.func.count()).select_from(SyncJobRow).where(*where))
+            ).scalar_one()
+        )
+        stmt = sa.select(SyncJobRow).where(*where).order_by(SyncJobRow.id.desc()).limit(first + 1)
+        if after is not None:
+            stmt = stmt.where(SyncJobRow.id < after)
+        rows = list((await self.session.execute(stmt)).scalars())
+        return [job_from_row(r) for r in rows[:first]], len(rows) > first, total
+
+    async def latest(self, mappings: Sequence[str]) -> dict[str, SyncJob]:
+        newest = (
+            sa.select(SyncJobRow.mapping_name, sa.func.max(SyncJobRow.queued_at).label("at"))
+            .where(SyncJobRow.mapping_name.in_(list(mappings)))
+            .group_by(SyncJobRow.mapping_name)
+            .subquery()
+        )
+        stmt = sa.select(SyncJobRow).join(
+            newest,
+            sa.and_(SyncJobRow.mapping_name == newest.c.mapping_name, SyncJobRow.queued_at == newest.c.at),
+        )
+        return {r.mapping_name or "": job_from_row(r) for r in (await self.session.execute(stmt)).scalars()}
+
+    async def errors(self, job_id: UUID, *, first: int, offset: int) -> tuple[list[SyncJobErrorRow], int]:
+        total = int(
+            (
+                await self.session.execute(
+                    sa.select(sa.func.count())
+                    .select_from(SyncJobErrorRow)
+                    .where(SyncJobErrorRow.job_id == job_id)
+                )
+            ).scalar_one()
+        )
+        stmt = (
+            sa.select(SyncJobErrorRow)
+            .where(SyncJobErrorRow.job_id == job_id)
+            .order_by(SyncJobErrorRow.at, SyncJobErrorRow.id)
+            .offset(offset)
+            .limit(first)
+        )
+        return list((await self.session.execute(stmt)).scalars()), total
+
+    async def records(self, job_id: UUID, *, first: int, offset: int) -> tuple[list[JobRecordRow], int]:
+        total = int(
+            (
+                await self.session.execute(
+                    sa.select(sa.func.count()).select_from(JobRecordRow).where(JobRecordRow.job_id == job_id)
+                )
+            ).scalar_one()
+        )
+        stmt = (
+            sa.select(JobRecordRow)
+            .where(JobRecordRow.job_id == job_id)
+            .order_by(JobRecordRow.position)
+            .offset(offset)
+            .limit(first)
+        )
+        return list((await self.session.execute(stmt)).scalars()), total

@@ -1,0 +1,56 @@
+"""The SQL unit of work: every store on one transaction."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.engine import WRITE_OPTION, Database
+from adapters.db.repositories.couplings import SqlCouplingStore
+from adapters.db.repositories.financials import SqlErpStore
+from adapters.db.repositories.jobs import SqlJobStore
+from adapters.db.repositories.mappings import SqlMappingStore
+from domain.clock import Clock, IdFactory
+
+
+class SqlUnitOfWork:
+    """`async with SqlUnitOfWork(db, clock, ids) as uow:` — commits at the end of the
+    block, rolls back when it raises."""
+
+    erp: SqlErpStore
+    mappings: SqlMappingStore
+    couplings: SqlCouplingStore
+    jobs: SqlJobStore
+
+    def __init__(self, db: Database, clock: Clock, ids: IdFactory) -> None:
+        self._db = db
+        self._clock = clock
+        self._ids = ids
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        assert self._session is not None, "use the unit of work in `async with`"
+        return self._session
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self._session = self._db.sessions()
+        await self._session.connection(execution_options={WRITE_OPTION: True})
+        self.erp = SqlErpStore(self._session)
+        self.mappings = SqlMappingStore(self._session, self._clock, self._ids)
+        self.couplings = SqlCouplingStore(self._session, self._ids)
+        self.jobs = SqlJobStore(self._session, self._ids)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        session, self._session = self.session, None
+        try:
+            if exc_type is None:
+                await session.commit()
+            else:
+                await session.rollback()
+        finally:
+            await session.close()

@@ -1,0 +1,1 @@
+"""Couplings: read, couple by hand, uncouple, match-based coupling."""

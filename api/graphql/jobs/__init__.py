@@ -1,0 +1,1 @@
+"""Sync jobs: status, counters, errors and per-record outcomes."""

@@ -1,0 +1,1 @@
+"""Table mappings: read, change, reset."""

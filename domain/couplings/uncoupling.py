@@ -1,0 +1,27 @@
+"""The UNCOUPLE job: remove listed couplings, or all of a mapping, page by page."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.jobs.runner import JobContext
+
+PAGE = 500
+
+
+async def run_uncouple(ctx: JobContext) -> None:
+    listed = [UUID(i) for i in ctx.job.params.get("coupling_ids") or []]
+    if listed:
+        async with ctx.uow() as uow:
+            ctx.count("uncoupled", await uow.couplings.remove(listed))
+        ctx.advance(len(listed))
+        return
+    while True:
+        async with ctx.uow() as uow:
+            page = await uow.couplings.page_of_mapping(ctx.job.mapping or "", limit=PAGE)
+            removed = await uow.couplings.remove([c.id for c in page])
+        if not page:
+            break
+        ctx.count("uncoupled", removed)
+        ctx.advance(len(page))
+        await ctx.checkpoint()

@@ -1,0 +1,77 @@
+"""Starting and canceling jobs. A job is committed before it is enqueued, so no
+worker ever looks for a job that is not there yet."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.clock import Clock, IdFactory
+from domain.errors import ErrorCode, ValidationFailed
+from domain.jobs.model import JobKind, JobStatus, SyncJob
+from domain.jobs.ports import JobQueue
+from domain.mappings.model import SyncDirection
+from domain.uow import UnitOfWorkFactory
+
+
+class JobService:
+    def __init__(self, uow: UnitOfWorkFactory, queue: JobQueue, clock: Clock, ids: IdFactory) -> None:
+        self._uow = uow
+        self._queue = queue
+        self._clock = clock
+        self._ids = ids
+
+    async def start(
+        self,
+        kind: JobKind,
+        mapping: str,
+        *,
+        trigger: str,
+        direction: SyncDirection | None = None,
+        params: dict[str, Any] | None = None,
+        dedupe: str | None = None,
+    ) -> SyncJob:
+        """Queue a job. With `dedupe`, a queued or running job with the same key is
+        returned instead of a second one (one sync per mapping and direction)."""
+        async with self._uow() as uow:
+            table_mapping = await uow.mappings.get(mapping)
+            if table_mapping is None:
+                raise ValidationFailed.single(
+                    "mapping", f"there is no table mapping {mapping!r}", ErrorCode.NOT_FOUND
+                )
+            if dedupe is not None and (active := await uow.jobs.active(dedupe)) is not None:
+                return active
+            job = SyncJob(
+                id=self._ids.new_id(),
+                kind=kind,
+                trigger=trigger,
+                queued_at=self._clock.now(),
+                mapping=mapping,
+                direction=direction or table_mapping.direction,
+                params=params or {},
+                dedupe_key=dedupe,
+            )
+            await uow.jobs.add(job)
+        await self._queue.enqueue(job)
+        return job
+
+    async def cancel(self, job_id: UUID) -> SyncJob:
+        """Ask a job to stop: a queued one never starts, a running one stops at its
+        next checkpoint. A finished job is left as it is."""
+        async with self._uow() as uow:
+            job = await uow.jobs.get(job_id)
+            if job is None:
+                raise ValidationFailed.single("id", f"there is no job {job_id}", ErrorCode.NOT_FOUND)
+            if job.status.is_final:
+                raise ValidationFailed.single(
+                    "id", f"the job has already ended ({job.status.value})", ErrorCode.INVALID_STATE
+                )
+            if job.status is JobStatus.QUEUED:
+                job.status, job.finished_at, job.message = JobStatus.CANCELED, self._clock.now(), "canceled"
+                job.cancel_requested = True
+                job.seq += 1
+                await uow.jobs.save(job)
+            else:
+                job = await uow.jobs.request_cancel(job_id) or job
+        await self._queue.cancel(job_id)
+        return job
