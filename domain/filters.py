@@ -91,7 +91,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
             break
         match = _TOKEN.match(text, pos)
         if match is None or match.end() == pos:
-            raise FilterError(f"unexpected {text[pos:].strip()[:20]!r} at position {pos}")
+            raise FilterError(f"unexpected {text[pos:].strip()[:20]!r} at position {pos + 1}")
         kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind), match.start(kind)))
         pos = match.end()
@@ -117,7 +117,7 @@ class _Parser:
     def expect(self, value: str) -> None:
         kind, text, pos = self.take()
         if text != value:
-            raise FilterError(f"expected {value!r} at position {pos}, found {text!r}")
+            raise FilterError(f"expected {value!r} at position {pos + 1}, found {text!r}")
 
     def keyword(self, word: str) -> bool:
         token = self.peek()
@@ -129,7 +129,7 @@ class _Parser:
     def parse(self) -> Node:
         node = self.expr()
         if self.peek() is not None:
-            raise FilterError(f"unexpected {self.peek()[1]!r} at position {self.peek()[2]}")  # type: ignore[index]
+            raise FilterError(f"unexpected {self.peek()[1]!r} at position {self.peek()[2] + 1}")  # type: ignore[index]
         return node
 
     def expr(self) -> Node:
@@ -155,7 +155,7 @@ class _Parser:
             return node
         kind, name, pos = self.take()
         if kind != "name":
-            raise FilterError(f"expected a field name at position {pos}, found {name!r}")
+            raise FilterError(f"expected a field name at position {pos + 1}, found {name!r}")
         if name.lower() in FUNCTIONS and self.peek() is not None and self.peek()[1] == "(":  # type: ignore[index]
             self.take()
             field = self.field()
@@ -175,7 +175,7 @@ class _Parser:
     def field(self) -> str:
         kind, name, pos = self.take()
         if kind != "name":
-            raise FilterError(f"expected a field name at position {pos}, found {name!r}")
+            raise FilterError(f"expected a field name at position {pos + 1}, found {name!r}")
         return name
 
     def literal(self) -> Literal:
@@ -193,7 +193,7 @@ class _Parser:
                 return datetime.fromisoformat(text.replace("Z", "+00:00"))
             case "name" if text.lower() in ("true", "false", "null"):
                 return {"true": True, "false": False, "null": None}[text.lower()]
-        raise FilterError(f"expected a value at position {pos}, found {text!r}")
+        raise FilterError(f"expected a value at position {pos + 1}, found {text!r}")
 
 
 def parse(text: str) -> Node:

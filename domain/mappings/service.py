@@ -47,7 +47,7 @@ async def _save_valid(store: MappingStore, changed: TableMapping) -> TableMappin
     everything = {m.name: m for m in await store.all()}
     everything[changed.name] = changed
     errors = validate_mapping(changed, everything)
-    if (cycle := cycle_error(everything)) is not None:
+    if (cycle := cycle_error(everything, changed.name)) is not None:
         errors.append(cycle)
     if errors:
         raise ValidationFailed(errors)

@@ -108,8 +108,12 @@ def _filter_errors(mapping: TableMapping) -> list[FieldError]:
     return errors
 
 
-def cycle_error(mappings: Mapping[str, TableMapping]) -> FieldError | None:
+def cycle_error(mappings: Mapping[str, TableMapping], start: str | None = None) -> FieldError | None:
+    """A dependency cycle among the mappings, told from `start` when it is on it."""
     cycle = find_cycle({m.name: [d for d in m.depends_on if d in mappings] for m in mappings.values()})
     if cycle is None:
         return None
+    if start in cycle[:-1]:
+        at = cycle.index(start)
+        cycle = cycle[at:-1] + cycle[:at] + [start]
     return FieldError("depends_on", "dependencies form a cycle: " + " → ".join(cycle), ErrorCode.CYCLE)
