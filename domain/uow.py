@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Protocol
 
@@ -19,6 +20,9 @@ class UnitOfWork(Protocol):
     mappings: MappingStore
     couplings: CouplingStore
     jobs: JobStore
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A nested transaction: what fails inside it rolls back alone."""
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +35,11 @@ class SqlUnitOfWork:
     def session(self) -> AsyncSession:
         assert self._session is not None, "use the unit of work in `async with`"
         return self._session
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        async with self.session.begin_nested():
+            yield
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self._session = self._db.sessions()

@@ -65,10 +65,22 @@ class Coupling:
     conflict: dict[str, Any] | None = None
     missing_prerequisites: list[MissingPrerequisite] = field(default_factory=list)
     sync_after: SyncDirection | None = None
+    merge_pending: bool = False  # the CRM changed fields the ERP pass left for the CRM pass
 
     @property
     def failed(self) -> bool:
         return SyncResult.FAILURE in (self.last_result_to_crm, self.last_result_from_crm)
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedRecord:
+    """A record waiting for the coupling of a record it refers to."""
+
+    mapping: str
+    direction: SyncDirection
+    record_id: UUID
+    waiting_for: str
+    key: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
-from domain.couplings.model import Coupling, OutcomeEntry
+from domain.couplings.model import Coupling, OutcomeEntry, ParkedRecord
+from domain.mappings.model import SyncDirection
 
 
 class DuplicateCouplingError(Exception):
@@ -29,6 +30,20 @@ class CouplingStore(Protocol):
     async def by_crm(self, mapping: str, crm_id: UUID) -> Coupling | None: ...
 
     async def by_option(self, mapping: str, value: int) -> Coupling | None: ...
+
+    async def in_mapping_by_erp(self, mapping: str, erp_ids: Collection[UUID]) -> dict[UUID, Coupling]: ...
+
+    async def in_mapping_by_crm(self, mapping: str, crm_ids: Collection[UUID]) -> dict[UUID, Coupling]: ...
+
+    async def retry_candidates(self, mapping: str, direction: SyncDirection, *, limit: int) -> list[Coupling]:
+        """Couplings a pass must revisit whatever changed: creates in flight (to CRM),
+        failures that are not skipped, and merges left for the CRM pass."""
+
+    async def park(self, records: Sequence[ParkedRecord]) -> None: ...
+
+    async def parked_waiting_for(self, mapping: str) -> list[ParkedRecord]: ...
+
+    async def unpark(self, mapping: str, direction: SyncDirection, record_ids: Collection[UUID]) -> None: ...
 
     async def add(self, coupling: Coupling) -> None:
         """Insert; raises DuplicateCouplingError when either side is already coupled."""

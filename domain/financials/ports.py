@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from domain.financials.records import ErpRecord, Values
+from domain.financials.records import ErpRecord, Tombstone, Values
 from domain.financials.tables import TableSpec
 
 
@@ -26,6 +26,9 @@ class ErpStore(Protocol):
 
     async def get_by_id(self, spec: TableSpec, record_id: UUID) -> ErpRecord | None: ...
 
+    async def get_many(self, spec: TableSpec, field: str, values: Collection[object]) -> list[ErpRecord]:
+        """Rows whose `field` is one of `values`."""
+
     async def existing_keys(self, table: str, keys: Collection[str]) -> set[str]:
         """Which of these single-field business keys exist in `table`."""
 
@@ -33,6 +36,19 @@ class ErpStore(Protocol):
         """Rows whose fields equal every value in `criteria`."""
 
     async def count(self, spec: TableSpec, criteria: Mapping[str, object]) -> int: ...
+
+    async def changed_since(
+        self,
+        spec: TableSpec,
+        since: datetime | None,
+        until: datetime,
+        *,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[ErpRecord]:
+        """Rows with since < modified_at <= until, in (modified_at, id) order, after a cursor."""
+
+    async def deleted_since(self, table: str, since: datetime | None, until: datetime) -> list[Tombstone]: ...
 
     async def scan(self, spec: TableSpec, *, after: UUID | None, limit: int) -> list[ErpRecord]:
         """The next `limit` rows in id order after `after` (bounded-memory passes)."""

@@ -9,6 +9,10 @@ from uuid import UUID
 from domain.jobs.model import JobError, JobRecord, SyncJob
 
 
+class DuplicateJobError(Exception):
+    """A queued or running job with the same dedupe key exists."""
+
+
 class JobStore(Protocol):
     async def add(self, job: SyncJob) -> None: ...
 

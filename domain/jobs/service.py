@@ -9,7 +9,7 @@ from uuid import UUID
 from domain.clock import Clock, IdFactory
 from domain.errors import ErrorCode, ValidationFailed
 from domain.jobs.model import JobKind, JobStatus, SyncJob
-from domain.jobs.ports import JobQueue
+from domain.jobs.ports import DuplicateJobError, JobQueue
 from domain.mappings.model import SyncDirection
 from domain.uow import UnitOfWorkFactory
 
@@ -51,7 +51,13 @@ class JobService:
                 params=params or {},
                 dedupe_key=dedupe,
             )
-            await uow.jobs.add(job)
+            try:
+                await uow.jobs.add(job)
+            except DuplicateJobError:
+                active = await uow.jobs.active(dedupe or "")
+                if active is None:
+                    raise
+                return active
         await self._queue.enqueue(job)
         return job
 

@@ -97,8 +97,27 @@ class CouplingRow(Base):
     conflict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     missing_prerequisites: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     sync_after: Mapped[str | None] = mapped_column(sa.String(20))
+    merge_pending: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     modified_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ParkedRecordRow(Base):
+    """A record whose sync waits for a record it refers to to be coupled
+    (a DEPENDENCY failure); released as soon as that coupling appears."""
+
+    __tablename__ = "parked_record"
+    __table_args__ = (
+        sa.UniqueConstraint("mapping_name", "direction", "record_id", "waiting_for"),
+        sa.Index(None, "waiting_for"),
+    )
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    mapping_name: Mapped[str] = mapped_column(sa.String(40))
+    direction: Mapped[str] = mapped_column(sa.String(20))
+    record_id: Mapped[UUID]
+    waiting_for: Mapped[str] = mapped_column(sa.String(40))
+    key: Mapped[str] = mapped_column(sa.String(200))
+    parked_at: Mapped[datetime]
 
 
 class SyncOutcomeRow(Base):
@@ -115,16 +134,30 @@ class SyncOutcomeRow(Base):
     at: Mapped[datetime]
 
 
+ACTIVE_JOB = "status IN ('QUEUED', 'RUNNING')"
+
+
 class SyncJobRow(Base):
     __tablename__ = "sync_job"
-    __table_args__ = (sa.Index(None, "mapping_name", "queued_at"), sa.Index(None, "status", "queued_at"))
+    __table_args__ = (
+        sa.Index(None, "mapping_name", "queued_at"),
+        sa.Index(None, "status", "queued_at"),
+        # one queued-or-running job per dedupe key: concurrent starts cannot both win
+        sa.Index(
+            "uq_sync_job_active_dedupe_key",
+            "dedupe_key",
+            unique=True,
+            sqlite_where=sa.text(ACTIVE_JOB),
+            postgresql_where=sa.text(ACTIVE_JOB),
+        ),
+    )
     id: Mapped[UUID] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     mapping_name: Mapped[str | None] = mapped_column(sa.String(40))
     direction: Mapped[str | None] = mapped_column(sa.String(20))
     trigger: Mapped[str] = mapped_column(sa.String(40))
     status: Mapped[str] = mapped_column(sa.String(20))
-    dedupe_key: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(120))
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     queued_at: Mapped[datetime]
     started_at: Mapped[datetime | None]

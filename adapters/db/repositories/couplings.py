@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,13 +12,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import is_unique_violation
-from adapters.db.models import CouplingRow, SyncOutcomeRow
+from adapters.db.models import CouplingRow, ParkedRecordRow, SyncOutcomeRow
 from domain.clock import IdFactory
-from domain.couplings.model import Coupling, MissingPrerequisite, OutcomeEntry, SyncResult
+from domain.couplings.model import Coupling, MissingPrerequisite, OutcomeEntry, ParkedRecord, SyncResult
 from domain.couplings.ports import CouplingFigures, DuplicateCouplingError
 from domain.mappings.model import SyncDirection
 
 IN_CHUNK = 500
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 FAILED = SyncResult.FAILURE.value
 
 
@@ -45,6 +52,7 @@ def _coupling(row: CouplingRow) -> Coupling:
         conflict=row.conflict,
         missing_prerequisites=[MissingPrerequisite(**m) for m in row.missing_prerequisites or []],
         sync_after=SyncDirection(row.sync_after) if row.sync_after else None,
+        merge_pending=row.merge_pending,
         created_at=row.created_at,
         modified_at=row.modified_at,
     )
@@ -77,6 +85,7 @@ def _columns(c: Coupling) -> dict[str, Any]:
         ]
         or None,
         "sync_after": c.sync_after.value if c.sync_after else None,
+        "merge_pending": c.merge_pending,
         "created_at": c.created_at,
         "modified_at": c.modified_at,
     }
@@ -126,6 +135,87 @@ class SqlCouplingStore:
             for row in (await self.session.execute(stmt)).scalars():
                 found.setdefault(row.erp_id, _coupling(row))
         return found
+
+    async def _in_mapping(self, mapping: str, column: Any, wanted: Collection[UUID]) -> dict[UUID, Coupling]:
+        found: dict[UUID, Coupling] = {}
+        items = list(wanted)
+        for start in range(0, len(items), IN_CHUNK):
+            stmt = sa.select(CouplingRow).where(
+                CouplingRow.mapping_name == mapping, column.in_(items[start : start + IN_CHUNK])
+            )
+            for row in (await self.session.execute(stmt)).scalars():
+                found[getattr(row, column.key)] = _coupling(row)
+        return found
+
+    async def in_mapping_by_erp(self, mapping: str, erp_ids: Collection[UUID]) -> dict[UUID, Coupling]:
+        return await self._in_mapping(mapping, CouplingRow.erp_id, erp_ids)
+
+    async def in_mapping_by_crm(self, mapping: str, crm_ids: Collection[UUID]) -> dict[UUID, Coupling]:
+        return await self._in_mapping(mapping, CouplingRow.crm_id, crm_ids)
+
+    async def retry_candidates(self, mapping: str, direction: SyncDirection, *, limit: int) -> list[Coupling]:
+        failed = sa.and_(
+            CouplingRow.skipped.is_(False),
+            (
+                CouplingRow.last_result_to_crm
+                if direction is SyncDirection.TO_CRM
+                else CouplingRow.last_result_from_crm
+            )
+            == FAILED,
+        )
+        extra = (
+            CouplingRow.pending.is_(True)
+            if direction is SyncDirection.TO_CRM
+            else sa.and_(CouplingRow.merge_pending.is_(True), CouplingRow.skipped.is_(False))
+        )
+        stmt = (
+            sa.select(CouplingRow)
+            .where(CouplingRow.mapping_name == mapping, sa.or_(failed, extra))
+            .order_by(CouplingRow.id)
+            .limit(limit)
+        )
+        return [_coupling(r) for r in (await self.session.execute(stmt)).scalars()]
+
+    async def park(self, records: Sequence[ParkedRecord]) -> None:
+        for r in records:
+            exists = await self.session.execute(
+                sa.select(ParkedRecordRow.id).where(
+                    ParkedRecordRow.mapping_name == r.mapping,
+                    ParkedRecordRow.direction == r.direction.value,
+                    ParkedRecordRow.record_id == r.record_id,
+                    ParkedRecordRow.waiting_for == r.waiting_for,
+                )
+            )
+            if exists.first() is None:
+                await self.session.execute(
+                    sa.insert(ParkedRecordRow).values(
+                        id=self._ids.new_id(),
+                        mapping_name=r.mapping,
+                        direction=r.direction.value,
+                        record_id=r.record_id,
+                        waiting_for=r.waiting_for,
+                        key=r.key[:200],
+                        parked_at=_now(),
+                    )
+                )
+
+    async def parked_waiting_for(self, mapping: str) -> list[ParkedRecord]:
+        stmt = sa.select(ParkedRecordRow).where(ParkedRecordRow.waiting_for == mapping)
+        return [
+            ParkedRecord(r.mapping_name, SyncDirection(r.direction), r.record_id, r.waiting_for, r.key)
+            for r in (await self.session.execute(stmt)).scalars()
+        ]
+
+    async def unpark(self, mapping: str, direction: SyncDirection, record_ids: Collection[UUID]) -> None:
+        items = list(record_ids)
+        for start in range(0, len(items), IN_CHUNK):
+            await self.session.execute(
+                sa.delete(ParkedRecordRow).where(
+                    ParkedRecordRow.mapping_name == mapping,
+                    ParkedRecordRow.direction == direction.value,
+                    ParkedRecordRow.record_id.in_(items[start : start + IN_CHUNK]),
+                )
+            )
 
     async def add(self, coupling: Coupling) -> None:
         try:

@@ -21,6 +21,7 @@ from adapters.db.errors import is_foreign_key_violation, is_unique_violation
 from adapters.db.models import FINANCIALS_MODELS, Tombstone
 from domain.financials.ports import DuplicateKeyError, ReferenceViolationError
 from domain.financials.records import ErpRecord, Values
+from domain.financials.records import Tombstone as DomainTombstone
 from domain.financials.tables import TableSpec, table
 
 IN_CHUNK = 500
@@ -98,6 +99,38 @@ class SqlErpStore:
         t = _table(spec)
         stmt = sa.select(sa.func.count()).select_from(t).where(*_where(t, criteria))
         return int((await self.session.execute(stmt)).scalar_one())
+
+    async def changed_since(
+        self,
+        spec: TableSpec,
+        since: datetime | None,
+        until: datetime,
+        *,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[ErpRecord]:
+        t = _table(spec)
+        stmt = sa.select(t).where(t.c.modified_at <= until)
+        if since is not None:
+            stmt = stmt.where(t.c.modified_at > since)
+        if after is not None:
+            stmt = stmt.where(
+                sa.or_(t.c.modified_at > after[0], sa.and_(t.c.modified_at == after[0], t.c.id > after[1]))
+            )
+        stmt = stmt.order_by(t.c.modified_at, t.c.id).limit(limit)
+        return [_record(spec, r) for r in await self._rows(stmt)]
+
+    async def deleted_since(
+        self, table_name: str, since: datetime | None, until: datetime
+    ) -> list[DomainTombstone]:
+        t = Tombstone.__table__
+        stmt = sa.select(t).where(t.c.table_name == table_name, t.c.deleted_at <= until)
+        if since is not None:
+            stmt = stmt.where(t.c.deleted_at > since)
+        return [
+            DomainTombstone(table_name, r["record_id"], r["record_key"], r["deleted_at"])
+            for r in await self._rows(stmt.order_by(t.c.deleted_at))
+        ]
 
     async def scan(self, spec: TableSpec, *, after: UUID | None, limit: int) -> list[ErpRecord]:
         t = _table(spec)

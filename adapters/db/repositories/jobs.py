@@ -7,11 +7,14 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.errors import is_unique_violation
 from adapters.db.models import JobRecordRow, SyncJobErrorRow, SyncJobRow
 from domain.clock import IdFactory
 from domain.jobs.model import COUNTERS, JobError, JobKind, JobRecord, JobStatus, SyncJob
+from domain.jobs.ports import DuplicateJobError
 from domain.mappings.model import SyncDirection
 
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
@@ -74,18 +77,23 @@ class SqlJobStore:
         self._ids = ids
 
     async def add(self, job: SyncJob) -> None:
-        await self.session.execute(
-            sa.insert(SyncJobRow).values(
-                id=job.id,
-                kind=job.kind.value,
-                mapping_name=job.mapping,
-                direction=job.direction.value if job.direction else None,
-                trigger=job.trigger,
-                dedupe_key=job.dedupe_key,
-                queued_at=job.queued_at,
-                **_state(job),
-            )
+        stmt = sa.insert(SyncJobRow).values(
+            id=job.id,
+            kind=job.kind.value,
+            mapping_name=job.mapping,
+            direction=job.direction.value if job.direction else None,
+            trigger=job.trigger,
+            dedupe_key=job.dedupe_key,
+            queued_at=job.queued_at,
+            **_state(job),
         )
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(stmt)
+        except IntegrityError as error:
+            if is_unique_violation(error):
+                raise DuplicateJobError(job.dedupe_key or "") from error
+            raise
 
     async def get(self, job_id: UUID) -> SyncJob | None:
         row = await self.session.get(SyncJobRow, job_id, populate_existing=True)
