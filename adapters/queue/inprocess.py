@@ -20,14 +20,17 @@ class InProcessJobQueue:
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: dict[UUID, asyncio.Task[None]] = {}
 
-    async def enqueue(self, job: SyncJob) -> None:
-        if job.id in self._tasks:
+    async def enqueue(self, job: SyncJob, *, defer: float = 0.0) -> None:
+        current = self._tasks.get(job.id)
+        if current is not None and current is not asyncio.current_task():
             return
-        task = asyncio.create_task(self._run(job.id), name=f"job:{job.id}")
+        task = asyncio.create_task(self._run(job.id, defer), name=f"job:{job.id}")
         self._tasks[job.id] = task
-        task.add_done_callback(lambda _: self._tasks.pop(job.id, None))
+        task.add_done_callback(lambda done: self._forget(job.id, done))
 
-    async def _run(self, job_id: UUID) -> None:
+    async def _run(self, job_id: UUID, defer: float) -> None:
+        if defer > 0:
+            await asyncio.sleep(defer)
         async with self._slots:
             try:
                 await self.runner.run(job_id)
@@ -35,6 +38,10 @@ class InProcessJobQueue:
                 raise
             except Exception:
                 log.exception("job %s crashed", job_id)
+
+    def _forget(self, job_id: UUID, task: asyncio.Task[None]) -> None:
+        if self._tasks.get(job_id) is task:
+            del self._tasks[job_id]
 
     async def cancel(self, job_id: UUID) -> None:
         task = self._tasks.get(job_id)

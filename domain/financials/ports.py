@@ -29,6 +29,9 @@ class ErpStore(Protocol):
     async def get_many(self, spec: TableSpec, field: str, values: Collection[object]) -> list[ErpRecord]:
         """Rows whose `field` is one of `values`."""
 
+    async def highest_key(self, spec: TableSpec, prefix: str) -> str | None:
+        """The highest single-field business key starting with `prefix`."""
+
     async def existing_keys(self, table: str, keys: Collection[str]) -> set[str]:
         """Which of these single-field business keys exist in `table`."""
 

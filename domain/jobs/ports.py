@@ -35,7 +35,8 @@ class JobStore(Protocol):
 class JobQueue(Protocol):
     """Hands committed jobs to workers. Enqueue only after the job's row is committed."""
 
-    async def enqueue(self, job: SyncJob) -> None: ...
+    async def enqueue(self, job: SyncJob, *, defer: float = 0.0) -> None:
+        """Run the job (after `defer` seconds); a job already waiting is not queued twice."""
 
     async def cancel(self, job_id: UUID) -> None:
         """Stop the job if it runs here or has not started; workers also honour

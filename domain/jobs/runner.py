@@ -18,6 +18,7 @@ from domain.uow import UnitOfWorkFactory
 
 log = logging.getLogger("couplet.jobs")
 FLUSH_SECONDS = 0.5
+MAX_ATTEMPTS = 8
 
 
 class JobCanceled(Exception):
@@ -128,6 +129,7 @@ class JobRunner:
         self._ids = ids
         self._handlers = handlers
         self.events: JobEvents = events or NoEvents()
+        self.requeue: Callable[[SyncJob, float], Awaitable[None]] | None = None
 
     async def run(self, job_id: UUID) -> SyncJob | None:
         async with self._uow() as uow:
@@ -144,6 +146,17 @@ class JobRunner:
             await ctx.flush()
             await handler(ctx)
             job.status = JobStatus.SUCCEEDED
+        except JobRetry as retry:
+            if job.attempts < MAX_ATTEMPTS and self.requeue is not None:
+                job.status, job.message, job.started_at = JobStatus.QUEUED, retry.reason, None
+                with contextlib.suppress(JobCanceled):
+                    await ctx.flush()
+                await self.requeue(job, retry.delay)
+                return job
+            job.status, job.message = (
+                JobStatus.FAILED,
+                f"gave up after {job.attempts} attempts: {retry.reason}",
+            )
         except JobCanceled:
             job.status, job.message = JobStatus.CANCELED, job.message or "canceled"
         except asyncio.CancelledError:
@@ -161,3 +174,13 @@ class JobRunner:
         ctx.job.finished_at = self._clock.now()
         with contextlib.suppress(JobCanceled):
             await ctx.flush()
+
+
+class JobRetry(Exception):
+    """Run the job again after `delay` seconds (the CRM asked to wait, or a job it
+    waits for has not ended)."""
+
+    def __init__(self, delay: float, reason: str) -> None:
+        super().__init__(reason)
+        self.delay = delay
+        self.reason = reason

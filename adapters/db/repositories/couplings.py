@@ -176,6 +176,12 @@ class SqlCouplingStore:
         )
         return [_coupling(r) for r in (await self.session.execute(stmt)).scalars()]
 
+    async def skipped_of(self, mapping: str) -> list[Coupling]:
+        stmt = sa.select(CouplingRow).where(
+            CouplingRow.mapping_name == mapping, CouplingRow.skipped.is_(True)
+        )
+        return [_coupling(r) for r in (await self.session.execute(stmt)).scalars()]
+
     async def park(self, records: Sequence[ParkedRecord]) -> None:
         for r in records:
             exists = await self.session.execute(

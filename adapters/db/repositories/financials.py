@@ -83,6 +83,13 @@ class SqlErpStore:
             found += [_record(spec, r) for r in await self._rows(sa.select(t).where(t.c[field].in_(chunk)))]
         return found
 
+    async def highest_key(self, spec: TableSpec, prefix: str) -> str | None:
+        column = _table(spec).c[spec.key_field]
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = sa.select(sa.func.max(column)).where(column.like(escaped + "%", escape="\\"))
+        value = (await self.session.execute(stmt)).scalar_one_or_none()
+        return None if value is None else str(value)
+
     async def existing_keys(self, table_name: str, keys: Collection[str]) -> set[str]:
         spec = table(table_name)
         return {str(r[spec.key_field]) for r in await self.get_many(spec, spec.key_field, keys)}

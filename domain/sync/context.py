@@ -1,0 +1,95 @@
+"""What one sync pass works with."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.crm import CrmClient
+from domain.jobs.runner import JobContext
+from domain.mappings.model import SyncDirection, TableMapping, UpdateConflictResolution
+from domain.sync.decisions import Winner
+
+CoupledHook = Callable[[str, list[UUID]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncParams:
+    """How a SYNC job runs. `erp_ids`/`crm_ids` restrict it to those records;
+    `create` lets it create counterparts even in only-coupled mappings; `full`
+    reads everything (no watermark) and creates (full synchronization); `force`
+    writes every mapped value, changed or not."""
+
+    erp_ids: tuple[UUID, ...] = ()
+    crm_ids: tuple[UUID, ...] = ()
+    create: bool = False
+    full: bool = False
+    force: bool = False
+    after_job: UUID | None = None
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> SyncParams:
+        return cls(
+            erp_ids=tuple(UUID(i) for i in params.get("erp_ids") or ()),
+            crm_ids=tuple(UUID(i) for i in params.get("crm_ids") or ()),
+            create=bool(params.get("create")),
+            full=bool(params.get("full")),
+            force=bool(params.get("force")),
+            after_job=UUID(params["after_job"]) if params.get("after_job") else None,
+        )
+
+    def as_params(self) -> dict[str, Any]:
+        return {
+            "erp_ids": [str(i) for i in self.erp_ids],
+            "crm_ids": [str(i) for i in self.crm_ids],
+            "create": self.create,
+            "full": self.full,
+            "force": self.force,
+            "after_job": str(self.after_job) if self.after_job else None,
+        }
+
+    @property
+    def explicit(self) -> bool:
+        return bool(self.erp_ids or self.crm_ids)
+
+
+@dataclass
+class SyncContext:
+    job: JobContext
+    crm: CrmClient
+    mapping: TableMapping
+    mappings: Mapping[str, TableMapping]
+    direction: SyncDirection
+    params: SyncParams
+    started: datetime
+    lcy: str | None
+    integration_user: UUID | None = None
+    on_coupled: CoupledHook | None = None
+
+    @property
+    def creates(self) -> bool:
+        """Whether uncoupled records get a counterpart in this pass."""
+        return not self.mapping.only_coupled or self.params.create or self.params.full
+
+    @property
+    def shared(self) -> set[str]:
+        """CRM attributes mapped both ways (where merges and conflicts happen)."""
+        return {
+            f.crm_attribute
+            for f in self.mapping.fields
+            if f.enabled and f.crm_attribute and f.direction is SyncDirection.BIDIRECTIONAL
+        }
+
+    @property
+    def winner(self) -> Winner:
+        """Who wins a conflict in this pass."""
+        policy = self.mapping.update_conflict_resolution
+        if policy is UpdateConflictResolution.NONE:
+            return Winner.NOBODY
+        to_crm_wins = policy is UpdateConflictResolution.SEND_TO_CRM
+        return (
+            Winner.SOURCE if to_crm_wins == (self.direction is SyncDirection.TO_CRM) else Winner.DESTINATION
+        )

@@ -1,0 +1,336 @@
+"""The CRM → ERP pass.
+
+Candidates: the rows the job names, or failed couplings and merges left by the
+ERP pass (retries) followed by rows modified since the CRM watermark (with a
+1-second overlap, as Dataverse's modifiedon has whole seconds). Rows last
+modified by the integration user are not read back (no echo). ERP writes go
+through the Financials service, so every rule of a user's write holds; each
+record is written in its own savepoint inside the page's transaction, with its
+coupling, so a refused record costs only itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from domain.couplings.model import Coupling, SyncOutcome
+from domain.crm import CrmRow
+from domain.errors import ValidationFailed
+from domain.filters import matches, parse
+from domain.financials.numbering import next_key
+from domain.financials.records import ErpRecord
+from domain.financials.service import FinancialsService
+from domain.financials.tables import TableSpec, table
+from domain.jobs.model import ErrorClass
+from domain.mappings.model import DeletionConflictResolution, SyncDirection
+from domain.sync.context import SyncContext
+from domain.sync.decisions import decide
+from domain.sync.fields import (
+    Translations,
+    Unresolved,
+    crm_to_erp,
+    erp_to_crm,
+    translations_to_crm,
+    translations_to_erp,
+)
+from domain.sync.ledger import Ledger, unresolved_message
+from domain.sync.values import canonical
+from domain.uow import UnitOfWork
+
+CRM_OVERLAP = timedelta(seconds=1)
+RETRY_LIMIT = 5000
+PAGE = 500
+
+
+def _select(sc: SyncContext) -> list[str]:
+    return sorted({f.crm_attribute for f in sc.mapping.fields if f.enabled and f.crm_attribute})
+
+
+async def run_from_crm(sc: SyncContext) -> None:
+    mapping = sc.mapping
+    if mapping.is_option_mapping:
+        return
+    select = _select(sc)
+    if sc.params.explicit:
+        rows = await sc.crm.get_many(mapping.crm_entity, list(sc.params.crm_ids), select)
+        for start in range(0, len(rows), PAGE):
+            await _page(sc, rows[start : start + PAGE], forced=True)
+        return
+    async with sc.job.uow() as uow:
+        retry = await uow.couplings.retry_candidates(mapping.name, SyncDirection.FROM_CRM, limit=RETRY_LIMIT)
+    done: set[UUID] = set()
+    retry_ids = [c.crm_id for c in retry if c.crm_id is not None]
+    for start in range(0, len(retry_ids), PAGE):
+        rows = await sc.crm.get_many(mapping.crm_entity, retry_ids[start : start + PAGE], select)
+        await _page(sc, rows, forced=False)
+        done.update(r.id for r in rows)
+    watermark = mapping.crm_watermark
+    since = None if sc.params.full or watermark is None else watermark - CRM_OVERLAP
+    newest = watermark
+    async for page in sc.crm.changed_since(mapping.crm_entity, since, select=select, filter=_filter(sc)):
+        fresh = [
+            r for r in page if r.id not in done and (r.modified_on is None or r.modified_on <= sc.started)
+        ]
+        await _page(sc, fresh, forced=False)
+        for row in fresh:
+            if row.modified_on is not None and (newest is None or row.modified_on > newest):
+                newest = row.modified_on
+    async with sc.job.uow() as uow:
+        await uow.mappings.set_watermarks(
+            mapping.name, erp=None, crm=min(newest, sc.started) if newest else None
+        )
+
+
+def _filter(sc: SyncContext) -> str | None:
+    parts = [f"({sc.mapping.crm_filter})"] if sc.mapping.crm_filter else []
+    if sc.integration_user is not None and not sc.params.full:
+        parts.append(f"_modifiedby_value ne {sc.integration_user}")
+    return " and ".join(parts) or None
+
+
+def incoming_values(sc: SyncContext, row: CrmRow) -> dict[str, object]:
+    return {
+        f.crm_attribute: row.get(f.crm_attribute)
+        for f in sc.mapping.fields_for(SyncDirection.FROM_CRM)
+        if f.crm_attribute and not f.is_constant
+    }
+
+
+def erp_changes(
+    sc: SyncContext,
+    attributes: dict[str, object],
+    row: CrmRow,
+    tables: Translations,
+    spec: TableSpec,
+    *,
+    with_constants: bool,
+) -> tuple[dict[str, object], list[Unresolved]]:
+    """The ERP fields to set for these CRM attributes (and constants, for a new record)."""
+    changes: dict[str, object] = {}
+    problems: list[Unresolved] = []
+    for fm in sc.mapping.fields_for(SyncDirection.FROM_CRM):
+        if fm.erp_field is None or (fm.is_constant and not with_constants):
+            continue
+        if not fm.is_constant and fm.crm_attribute not in attributes:
+            continue
+        value = crm_to_erp(
+            fm, row.get(fm.crm_attribute) if fm.crm_attribute else None, sc.mappings, tables, spec
+        )
+        if isinstance(value, Unresolved):
+            if not fm.clear_on_failed_lookup:
+                problems.append(value)
+                continue
+            value = None
+        changes[fm.erp_field] = value
+    return changes, problems
+
+
+async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> None:
+    if not rows:
+        return
+    mapping, spec = sc.mapping, table(sc.mapping.erp_table)
+    crm_filter = parse(mapping.crm_filter) if mapping.crm_filter and forced else None
+    ledger = Ledger(sc)
+    async with sc.job.uow() as uow:
+        couplings = await uow.couplings.in_mapping_by_crm(mapping.name, [r.id for r in rows])
+        records = {
+            r.id: r for r in await uow.erp.get_many(spec, "id", [c.erp_id for c in couplings.values()])
+        }
+        to_erp = await translations_to_erp(uow, mapping, sc.mappings, rows)
+        to_crm = await translations_to_crm(uow, mapping, sc.mappings, list(records.values()), sc.lcy)
+        service = FinancialsService(uow.erp, sc.job.clock, sc.job.ids)
+        highest: dict[str, str | None] = {}
+        for row in rows:
+            if crm_filter is not None and not matches(crm_filter, row.attributes):
+                continue
+            coupling = couplings.get(row.id)
+            if coupling is not None and coupling.skipped and not (forced and sc.params.force):
+                ledger.count(SyncOutcome.SKIPPED, coupling)
+                continue
+            record = records.get(coupling.erp_id) if coupling else None
+            if coupling is not None and record is None:
+                if not _erp_record_gone(sc, ledger, coupling, row):
+                    continue
+            if coupling is not None and record is not None:
+                await _update(sc, ledger, uow, service, row, coupling, record, to_erp, to_crm, forced)
+            elif coupling is not None or sc.creates:
+                await _insert(sc, ledger, uow, service, row, coupling, to_erp, highest)
+        await ledger.write(uow)
+    await ledger.done()
+
+
+def _crm_ref(sc: SyncContext, row: CrmRow) -> str:
+    return f"{sc.mapping.crm_entity} {row.id}"
+
+
+async def _insert(
+    sc: SyncContext,
+    ledger: Ledger,
+    uow: UnitOfWork,
+    service: FinancialsService,
+    row: CrmRow,
+    coupling: Coupling | None,
+    tables: Translations,
+    highest: dict[str, str | None],
+) -> None:
+    spec = table(sc.mapping.erp_table)
+    incoming = incoming_values(sc, row)
+    values, problems = erp_changes(sc, incoming, row, tables, spec, with_constants=True)
+    if problems:
+        ledger.failed(
+            coupling,
+            ErrorClass.DEPENDENCY,
+            f"{_crm_ref(sc, row)}: {unresolved_message(problems)}",
+            record_id=row.id,
+            erp_ref=None,
+            crm_ref=str(row.id),
+            missing=problems,
+        )
+        return
+    if values.get(spec.key_field) is None:
+        prefix = sc.mapping.number_series or ""
+        if prefix not in highest:
+            highest[prefix] = await uow.erp.highest_key(spec, prefix)
+        highest[prefix] = next_key(prefix, highest[prefix])
+        values[spec.key_field] = highest[prefix]
+    try:
+        async with uow.savepoint():
+            record = await service.upsert(spec.name, values)
+    except ValidationFailed as failed:
+        ledger.failed(
+            coupling,
+            ErrorClass.PERMANENT,
+            f"{_crm_ref(sc, row)}: {failed}",
+            record_id=row.id,
+            erp_ref=str(values.get(spec.key_field)),
+            crm_ref=str(row.id),
+        )
+        return
+    snapshot = {name: canonical(value) for name, value in incoming.items()}
+    if coupling is None:
+        now = sc.job.clock.now()
+        coupling = Coupling(
+            id=sc.job.ids.new_id(),
+            mapping=sc.mapping.name,
+            erp_id=record.id,
+            crm_id=row.id,
+            created_at=now,
+            modified_at=now,
+        )
+        ledger.couple(coupling)
+    else:
+        coupling.erp_id = record.id
+    ledger.newly_coupled.append(record.id)
+    ledger.succeeded(
+        coupling,
+        SyncOutcome.INSERTED,
+        record_id=row.id,
+        snapshot=snapshot,
+        erp_modified=record.modified_at,
+        crm_modified=row.modified_on,
+    )
+
+
+async def _update(
+    sc: SyncContext,
+    ledger: Ledger,
+    uow: UnitOfWork,
+    service: FinancialsService,
+    row: CrmRow,
+    coupling: Coupling,
+    record: ErpRecord,
+    to_erp: Translations,
+    to_crm: Translations,
+    forced: bool,
+) -> None:
+    spec = table(sc.mapping.erp_table)
+    ref = spec.key_of(record.values)
+    incoming = incoming_values(sc, row)
+    current: dict[str, Any] = {}
+    for fm in sc.mapping.fields_for(SyncDirection.FROM_CRM):
+        if fm.crm_attribute in incoming:
+            value = erp_to_crm(fm, record, sc.mappings, to_crm)
+            current[fm.crm_attribute] = None if isinstance(value, Unresolved) else value
+    snapshot = None if sc.params.force and forced else coupling.snapshot
+    decision = decide(incoming, current, snapshot, sc.shared, sc.winner, "crm", "erp")
+    coupling.merge_pending = False
+    if decision.conflicts:
+        ledger.failed(
+            coupling,
+            ErrorClass.CONFLICT,
+            f"{spec.label} {ref}: changed on both sides ({', '.join(sorted(decision.conflicts))})",
+            record_id=row.id,
+            erp_ref=ref,
+            crm_ref=str(row.id),
+            conflict={
+                k: {"erp": v["erp"], "crm": v["crm"], "lastSynced": v["lastSynced"]}
+                for k, v in decision.conflicts.items()
+            },
+        )
+        return
+    if not decision.write:
+        ledger.succeeded(
+            coupling,
+            SyncOutcome.UNCHANGED,
+            record_id=row.id,
+            snapshot=decision.snapshot,
+            crm_modified=row.modified_on,
+        )
+        return
+    changes, problems = erp_changes(sc, decision.write, row, to_erp, spec, with_constants=False)
+    if problems:
+        ledger.failed(
+            coupling,
+            ErrorClass.DEPENDENCY,
+            f"{spec.label} {ref}: {unresolved_message(problems)}",
+            record_id=row.id,
+            erp_ref=ref,
+            crm_ref=str(row.id),
+            missing=problems,
+        )
+        return
+    try:
+        async with uow.savepoint():
+            written = await service.upsert(spec.name, {**{k: record[k] for k in spec.key}, **changes})
+    except ValidationFailed as failed:
+        ledger.failed(
+            coupling,
+            ErrorClass.PERMANENT,
+            f"{spec.label} {ref}: {failed}",
+            record_id=row.id,
+            erp_ref=ref,
+            crm_ref=str(row.id),
+        )
+        return
+    ledger.succeeded(
+        coupling,
+        SyncOutcome.MODIFIED,
+        record_id=row.id,
+        snapshot=decision.snapshot,
+        erp_modified=written.modified_at,
+        crm_modified=row.modified_on,
+    )
+
+
+def _erp_record_gone(sc: SyncContext, ledger: Ledger, coupling: Coupling, row: CrmRow) -> bool:
+    """The coupled ERP record was deleted: apply the deletion-conflict resolution.
+    True when it is to be created again."""
+    policy = sc.mapping.deletion_conflict_resolution
+    if policy is DeletionConflictResolution.REMOVE_COUPLING:
+        ledger.uncouple(
+            coupling, f"{_crm_ref(sc, row)}: the coupled ERP record was deleted; coupling removed"
+        )
+        return False
+    if policy is DeletionConflictResolution.RESTORE_RECORD:
+        return True
+    ledger.failed(
+        coupling,
+        ErrorClass.PERMANENT,
+        f"{_crm_ref(sc, row)} cannot be updated because it is coupled to a deleted ERP record",
+        record_id=row.id,
+        erp_ref=str(coupling.erp_id),
+        crm_ref=str(row.id),
+    )
+    return False

@@ -1,0 +1,69 @@
+"""The SYNC job: one mapping, one pass (ERP → CRM or CRM → ERP)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.couplings.prerequisites import local_currency
+from domain.crm import CrmClient, CrmThrottledError, CrmTransientError
+from domain.jobs.runner import JobContext, JobRetry
+from domain.mappings.model import SyncDirection
+from domain.sync.context import CoupledHook, SyncContext, SyncParams
+from domain.sync.from_crm import run_from_crm
+from domain.sync.options import run_options_to_crm
+from domain.sync.to_crm import run_to_crm
+
+WAIT_SECONDS = 0.5
+MAX_BACKOFF = 300.0
+
+
+async def _wait_for(ctx: JobContext, job_ids: list[UUID]) -> None:
+    """A pass that must follow others (CRM pass after ERP pass, dependants after
+    their prerequisites) waits until they have ended."""
+    async with ctx.uow() as uow:
+        for job_id in job_ids:
+            other = await uow.jobs.get(job_id)
+            if other is not None and not other.status.is_final:
+                raise JobRetry(WAIT_SECONDS, f"waiting for job {job_id} ({other.status.value.lower()})")
+
+
+async def run_sync(ctx: JobContext, crm: CrmClient, on_coupled: CoupledHook | None = None) -> None:
+    job = ctx.job
+    params = SyncParams.of(job.params)
+    await _wait_for(
+        ctx,
+        [UUID(i) for i in job.params.get("after_jobs") or []]
+        + ([params.after_job] if params.after_job else []),
+    )
+    async with ctx.uow() as uow:
+        mapping = await uow.mappings.get(job.mapping or "")
+        mappings = {m.name: m for m in await uow.mappings.all()}
+        lcy = await local_currency(uow)
+    if mapping is None:
+        raise ValueError(f"there is no table mapping {job.mapping!r}")
+    direction = job.direction or SyncDirection.TO_CRM
+    try:
+        user = (await crm.who_am_i()).user_id if direction is SyncDirection.FROM_CRM else None
+        sc = SyncContext(
+            job=ctx,
+            crm=crm,
+            mapping=mapping,
+            mappings=mappings,
+            direction=direction,
+            params=params,
+            started=ctx.clock.now(),
+            lcy=lcy,
+            integration_user=user,
+            on_coupled=on_coupled,
+        )
+        if direction is SyncDirection.FROM_CRM:
+            await run_from_crm(sc)
+        elif mapping.is_option_mapping:
+            await run_options_to_crm(sc)
+        else:
+            await run_to_crm(sc)
+    except CrmThrottledError as error:
+        raise JobRetry(error.retry_after or 30.0, f"the CRM asked to wait: {error}") from error
+    except CrmTransientError as error:
+        raise JobRetry(min(MAX_BACKOFF, 5.0 * 2**job.attempts), f"the CRM is unavailable: {error}") from error
+    job.total = job.processed

@@ -1,0 +1,173 @@
+"""Outcomes of one page of a pass: coupling bookkeeping, history, counters,
+errors, parked records — all written in the page's transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from domain.couplings.model import Coupling, OutcomeEntry, ParkedRecord, SyncOutcome, SyncResult
+from domain.jobs.model import ErrorClass
+from domain.mappings.model import SyncDirection
+from domain.sync.context import SyncContext
+from domain.sync.fields import Unresolved
+from domain.uow import UnitOfWork
+
+COUNTER = {
+    SyncOutcome.INSERTED: "inserted",
+    SyncOutcome.MODIFIED: "modified",
+    SyncOutcome.DELETED: "deleted",
+    SyncOutcome.UNCHANGED: "unchanged",
+    SyncOutcome.SKIPPED: "skipped",
+    SyncOutcome.FAILED: "failed",
+    SyncOutcome.COUPLED: "coupled",
+    SyncOutcome.UNCOUPLED: "uncoupled",
+}
+SKIP_AFTER = 2  # the same permanent error in this many consecutive runs skips the coupling
+
+
+@dataclass
+class Ledger:
+    sc: SyncContext
+    added: list[Coupling] = field(default_factory=list)
+    saved: dict[UUID, Coupling] = field(default_factory=dict)
+    removed: list[UUID] = field(default_factory=list)
+    history: list[OutcomeEntry] = field(default_factory=list)
+    parked: list[ParkedRecord] = field(default_factory=list)
+    unparked: list[UUID] = field(default_factory=list)
+    newly_coupled: list[UUID] = field(default_factory=list)
+
+    @property
+    def direction(self) -> SyncDirection:
+        return self.sc.direction
+
+    def _result_fields(self) -> tuple[str, str]:
+        if self.direction is SyncDirection.TO_CRM:
+            return "last_result_to_crm", "last_job_to_crm"
+        return "last_result_from_crm", "last_job_from_crm"
+
+    def count(
+        self, outcome: SyncOutcome, coupling: Coupling | None = None, message: str | None = None
+    ) -> None:
+        self.sc.job.count(COUNTER[outcome])
+        self.sc.job.advance()
+        if coupling is not None:
+            self.history.append(
+                OutcomeEntry(
+                    coupling.id, self.sc.job.job.id, self.direction, outcome, self.sc.job.clock.now(), message
+                )
+            )
+
+    def couple(self, coupling: Coupling) -> None:
+        self.added.append(coupling)
+        self.newly_coupled.append(coupling.erp_id)
+
+    def save(self, coupling: Coupling) -> None:
+        if not any(c is coupling for c in self.added):
+            self.saved[coupling.id] = coupling
+
+    def uncouple(self, coupling: Coupling, message: str) -> None:
+        self.removed.append(coupling.id)
+        self.sc.job.count("uncoupled")
+        self.sc.job.advance()
+        self.sc.job.error(
+            ErrorClass.PERMANENT, message, erp_ref=str(coupling.erp_id), crm_ref=str(coupling.crm_id)
+        )
+
+    def succeeded(
+        self,
+        coupling: Coupling,
+        outcome: SyncOutcome,
+        *,
+        record_id: UUID,
+        snapshot: dict[str, Any],
+        erp_modified: Any = None,
+        crm_modified: Any = None,
+    ) -> None:
+        now = self.sc.job.clock.now()
+        result, job = self._result_fields()
+        setattr(coupling, result, SyncResult.SUCCESS)
+        setattr(coupling, job, self.sc.job.job.id)
+        coupling.snapshot, coupling.last_synced_at, coupling.modified_at = snapshot, now, now
+        coupling.erp_modified_at = erp_modified or coupling.erp_modified_at
+        coupling.crm_modified_at = crm_modified or coupling.crm_modified_at
+        coupling.last_error = coupling.last_error_class = coupling.last_error_at = None
+        coupling.repeated_failures, coupling.conflict, coupling.missing_prerequisites = 0, None, []
+        self.save(coupling)
+        self.unparked.append(record_id)
+        self.count(outcome, coupling)
+
+    def failed(
+        self,
+        coupling: Coupling | None,
+        error_class: ErrorClass,
+        message: str,
+        *,
+        record_id: UUID,
+        erp_ref: str | None,
+        crm_ref: str | None,
+        detail: str | None = None,
+        missing: list[Unresolved] | None = None,
+        conflict: dict[str, Any] | None = None,
+    ) -> None:
+        """Log the failure on the job and the coupling; the same permanent error twice
+        in a row marks the coupling skipped; a missing coupling parks the record."""
+        self.sc.job.error(error_class, message, erp_ref=erp_ref, crm_ref=crm_ref, detail=detail)
+        for problem in missing or []:
+            self.parked.append(
+                ParkedRecord(self.sc.mapping.name, self.direction, record_id, problem.mapping, problem.key)
+            )
+        if coupling is None:
+            self.count(SyncOutcome.FAILED)
+            return
+        now = self.sc.job.clock.now()
+        repeated = (
+            error_class is ErrorClass.PERMANENT
+            and coupling.last_error_class == ErrorClass.PERMANENT.value
+            and coupling.last_error == message
+        )
+        coupling.repeated_failures = coupling.repeated_failures + 1 if repeated else 1
+        if error_class is ErrorClass.PERMANENT and coupling.repeated_failures >= SKIP_AFTER:
+            coupling.skipped = True
+        result, job = self._result_fields()
+        setattr(coupling, result, SyncResult.FAILURE)
+        setattr(coupling, job, self.sc.job.job.id)
+        coupling.last_error, coupling.last_error_class, coupling.last_error_at = (
+            message,
+            error_class.value,
+            now,
+        )
+        coupling.modified_at = now
+        if conflict is not None:
+            coupling.conflict = conflict
+        self.save(coupling)
+        self.count(SyncOutcome.FAILED, coupling, message)
+
+    async def write(self, uow: UnitOfWork) -> None:
+        """Write the page's bookkeeping in the caller's unit of work."""
+        for coupling in self.added:
+            await uow.couplings.add(coupling)
+        for coupling in self.saved.values():
+            await uow.couplings.save(coupling)
+        if self.removed:
+            await uow.couplings.remove(self.removed)
+        await uow.couplings.add_history(self.history)
+        if self.parked:
+            await uow.couplings.park(self.parked)
+        if self.unparked:
+            await uow.couplings.unpark(self.sc.mapping.name, self.direction, self.unparked)
+
+    async def done(self) -> None:
+        """After the commit: release records parked for the new couplings, save progress."""
+        if self.newly_coupled and self.sc.on_coupled is not None:
+            await self.sc.on_coupled(self.sc.mapping.name, self.newly_coupled)
+        await self.sc.job.checkpoint()
+
+
+def unresolved_message(problems: list[Unresolved]) -> str:
+    by_mapping: dict[str, list[str]] = defaultdict(list)
+    for p in problems:
+        by_mapping[p.mapping].append(f"{p.field} {p.key}")
+    return "; ".join(f"{', '.join(v)} must be coupled in {m} first" for m, v in by_mapping.items())

@@ -1,0 +1,277 @@
+"""Starting syncs: a mapping, one record, all modified records, creating
+counterparts, retrying skipped records, resolving conflicts (API.md mutations)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from uuid import UUID
+
+from domain.clock import Clock
+from domain.couplings.model import Coupling
+from domain.couplings.service import find_erp_record, require_mapping
+from domain.crm import CrmClient
+from domain.errors import ErrorCode, ValidationFailed
+from domain.financials.tables import table
+from domain.jobs.model import JobKind, SyncJob
+from domain.jobs.service import JobService
+from domain.mappings.dag import dependency_order
+from domain.mappings.model import SyncDirection, TableMapping
+from domain.sync.context import SyncParams
+from domain.uow import UnitOfWork, UnitOfWorkFactory
+
+
+def dedupe_key(mapping: str, direction: SyncDirection) -> str:
+    return f"sync:{mapping}:{direction.value}"
+
+
+class SyncService:
+    def __init__(self, uow: UnitOfWorkFactory, jobs: JobService, clock: Clock) -> None:
+        self._uow = uow
+        self._jobs = jobs
+        self._clock = clock
+
+    async def _pass(
+        self,
+        mapping: TableMapping,
+        direction: SyncDirection,
+        params: SyncParams,
+        *,
+        trigger: str,
+        after: Sequence[SyncJob] = (),
+        dedupe: bool = True,
+    ) -> SyncJob:
+        extra = {"after_jobs": [str(j.id) for j in after]} if after else {}
+        return await self._jobs.start(
+            JobKind.SYNC,
+            mapping.name,
+            trigger=trigger,
+            direction=direction,
+            params={**params.as_params(), **extra},
+            dedupe=dedupe_key(mapping.name, direction) if dedupe else None,
+        )
+
+    async def run_mapping(
+        self,
+        name: str,
+        direction: SyncDirection | None = None,
+        *,
+        only_modified: bool = True,
+        trigger: str = "manual",
+        after: Sequence[SyncJob] = (),
+        full: bool = False,
+    ) -> list[SyncJob]:
+        """One job per pass: ERP → CRM first, then CRM → ERP (which waits for it)."""
+        async with self._uow() as uow:
+            mapping = await require_mapping(uow, name)
+        chosen = direction or mapping.direction
+        if mapping.direction is not SyncDirection.BIDIRECTIONAL and chosen is not mapping.direction:
+            raise ValidationFailed.single(
+                "direction", f"{name} only syncs {mapping.direction.value}", ErrorCode.INVALID_VALUE
+            )
+        params = SyncParams(full=full or not only_modified)
+        jobs: list[SyncJob] = []
+        for one_way in chosen.passes():
+            jobs.append(await self._pass(mapping, one_way, params, trigger=trigger, after=[*after, *jobs]))
+        return jobs
+
+    async def sync_modified(self, *, trigger: str = "manual") -> list[SyncJob]:
+        """Every enabled mapping's modified records, prerequisites first: a mapping's
+        jobs wait for the jobs of the mappings it depends on."""
+        async with self._uow() as uow:
+            mappings = {m.name: m for m in await uow.mappings.all() if m.enabled and m.parent is None}
+        started: dict[str, list[SyncJob]] = {}
+        for name in dependency_order({n: m.depends_on for n, m in mappings.items()}):
+            after = [job for dep in mappings[name].depends_on for job in started.get(dep, [])]
+            started[name] = await self.run_mapping(name, trigger=trigger, after=after)
+        return [job for jobs in started.values() for job in jobs]
+
+    async def sync_record(
+        self,
+        name: str,
+        *,
+        erp_id: UUID | None = None,
+        erp_key: str | None = None,
+        crm_id: UUID | None = None,
+        direction: SyncDirection | None = None,
+        crm: CrmClient | None = None,
+        trigger: str = "manual",
+    ) -> list[SyncJob]:
+        """Synchronize one coupled record now, writing every mapped value. Without a
+        direction: the mapping's, or for bidirectional mappings the side that changed
+        since the last sync (both, merged field by field, when both or neither did)."""
+        async with self._uow() as uow:
+            mapping = await require_mapping(uow, name)
+            coupling = await self._coupling(uow, mapping, erp_id, erp_key, crm_id)
+            record = await uow.erp.get_by_id(table(mapping.erp_table), coupling.erp_id)
+            if coupling.skipped:
+                coupling.skipped = False
+                await uow.couplings.save(coupling)
+        if direction is None:
+            direction = await self._recommend(mapping, coupling, record.modified_at if record else None, crm)
+        if mapping.direction is not SyncDirection.BIDIRECTIONAL and direction is not mapping.direction:
+            raise ValidationFailed.single(
+                "direction", f"{name} only syncs {mapping.direction.value}", ErrorCode.INVALID_VALUE
+            )
+        jobs: list[SyncJob] = []
+        for one_way in direction.passes():
+            params = SyncParams(
+                erp_ids=(coupling.erp_id,) if one_way is SyncDirection.TO_CRM else (),
+                crm_ids=(coupling.crm_id,) if one_way is SyncDirection.FROM_CRM and coupling.crm_id else (),
+                force=direction is not SyncDirection.BIDIRECTIONAL,
+            )
+            jobs.append(await self._pass(mapping, one_way, params, trigger=trigger, after=jobs, dedupe=False))
+        return jobs
+
+    async def _coupling(
+        self,
+        uow: UnitOfWork,
+        mapping: TableMapping,
+        erp_id: UUID | None,
+        erp_key: str | None,
+        crm_id: UUID | None,
+    ) -> Coupling:
+        coupling: Coupling | None = None
+        if crm_id is not None:
+            coupling = await uow.couplings.by_crm(mapping.name, crm_id)
+        else:
+            record = await find_erp_record(uow, mapping, erp_id, erp_key)
+            coupling = await uow.couplings.by_erp(mapping.name, record.id)
+        if coupling is None:
+            raise ValidationFailed.single(
+                None,
+                f"the record is not coupled in {mapping.name}: couple it first, or create its counterpart",
+                ErrorCode.NOT_COUPLED,
+            )
+        return coupling
+
+    async def _recommend(
+        self, mapping: TableMapping, coupling: Coupling, erp_modified: datetime | None, crm: CrmClient | None
+    ) -> SyncDirection:
+        if mapping.direction is not SyncDirection.BIDIRECTIONAL:
+            return mapping.direction
+        erp_changed = coupling.erp_modified_at is None or (
+            erp_modified is not None and erp_modified > coupling.erp_modified_at
+        )
+        crm_changed = True
+        if crm is not None and coupling.crm_id is not None:
+            row = await crm.get(mapping.crm_entity, coupling.crm_id, ["modifiedon"])
+            crm_changed = (
+                row is None
+                or coupling.crm_modified_at is None
+                or (row.modified_on is not None and row.modified_on > coupling.crm_modified_at)
+            )
+        if erp_changed and not crm_changed:
+            return SyncDirection.TO_CRM
+        if crm_changed and not erp_changed:
+            return SyncDirection.FROM_CRM
+        return SyncDirection.BIDIRECTIONAL
+
+    async def create_counterparts(
+        self, name: str, direction: SyncDirection, ids: Collection[UUID], *, trigger: str = "create"
+    ) -> SyncJob:
+        """Create the CRM rows of these ERP records (TO_CRM), or the ERP records of
+        these CRM rows (FROM_CRM); already coupled ones are synchronized instead."""
+        async with self._uow() as uow:
+            mapping = await require_mapping(uow, name)
+        if not ids:
+            raise ValidationFailed.single("ids", "give at least one record", ErrorCode.REQUIRED)
+        if not mapping.direction.covers(direction):
+            raise ValidationFailed.single(
+                "mapping", f"{name} does not sync {direction.value}", ErrorCode.INVALID_VALUE
+            )
+        params = SyncParams(
+            erp_ids=tuple(ids) if direction is SyncDirection.TO_CRM else (),
+            crm_ids=tuple(ids) if direction is SyncDirection.FROM_CRM else (),
+            create=True,
+        )
+        return await self._pass(mapping, direction, params, trigger=trigger, dedupe=False)
+
+    async def retry_skipped(
+        self, *, coupling_ids: Collection[UUID] = (), mapping: str | None = None
+    ) -> list[SyncJob]:
+        """Restore skipped couplings and synchronize them again."""
+        async with self._uow() as uow:
+            if mapping is not None:
+                await require_mapping(uow, mapping)
+                couplings = await uow.couplings.skipped_of(mapping)
+            else:
+                couplings = [c for c in [await uow.couplings.get(i) for i in coupling_ids] if c is not None]
+            if not couplings:
+                raise ValidationFailed.single(
+                    None, "there are no skipped records to retry", ErrorCode.NOT_FOUND
+                )
+            by_mapping: dict[str, list[Coupling]] = defaultdict(list)
+            for coupling in couplings:
+                coupling.skipped, coupling.repeated_failures = False, 0
+                await uow.couplings.save(coupling)
+                by_mapping[coupling.mapping].append(coupling)
+            mappings = {m.name: m for m in await uow.mappings.all()}
+        jobs: list[SyncJob] = []
+        for name, group in by_mapping.items():
+            table_mapping = mappings[name]
+            passes: list[SyncJob] = []
+            for one_way in table_mapping.direction.passes():
+                params = SyncParams(
+                    erp_ids=tuple(c.erp_id for c in group) if one_way is SyncDirection.TO_CRM else (),
+                    crm_ids=tuple(c.crm_id for c in group if c.crm_id)
+                    if one_way is SyncDirection.FROM_CRM
+                    else (),
+                )
+                if params.explicit:
+                    passes.append(
+                        await self._pass(
+                            table_mapping, one_way, params, trigger="retry", after=passes, dedupe=False
+                        )
+                    )
+            jobs += passes
+        return jobs
+
+    async def resolve_conflict(self, coupling_id: UUID, winner: SyncDirection) -> tuple[Coupling, SyncJob]:
+        """Settle a conflict: the winner's values are written over the other side's."""
+        if winner is SyncDirection.BIDIRECTIONAL:
+            raise ValidationFailed.single("winner", "choose ERP or CRM", ErrorCode.INVALID_VALUE)
+        async with self._uow() as uow:
+            coupling = await uow.couplings.get(coupling_id)
+            if coupling is None:
+                raise ValidationFailed.single("coupling_id", "there is no such coupling", ErrorCode.NOT_FOUND)
+            if not coupling.conflict:
+                raise ValidationFailed.single(
+                    "coupling_id", "the coupling has no conflict", ErrorCode.INVALID_STATE
+                )
+            mapping = await require_mapping(uow, coupling.mapping)
+            coupling.conflict, coupling.skipped = None, False
+            await uow.couplings.save(coupling)
+        params = SyncParams(
+            erp_ids=(coupling.erp_id,) if winner is SyncDirection.TO_CRM else (),
+            crm_ids=(coupling.crm_id,) if winner is SyncDirection.FROM_CRM and coupling.crm_id else (),
+            force=True,
+        )
+        job = await self._pass(mapping, winner, params, trigger="conflict resolved", dedupe=False)
+        return coupling, job
+
+    async def release_parked(self, coupled_in: str) -> list[SyncJob]:
+        """Records parked because they waited for a coupling in `coupled_in` are
+        synchronized again now."""
+        async with self._uow() as uow:
+            parked = await uow.couplings.parked_waiting_for(coupled_in)
+            mappings = {m.name: m for m in await uow.mappings.all()}
+        groups: dict[tuple[str, SyncDirection], set[UUID]] = defaultdict(set)
+        for record in parked:
+            groups[(record.mapping, record.direction)].add(record.record_id)
+        jobs = []
+        for (name, direction), ids in groups.items():
+            if name not in mappings:
+                continue
+            params = SyncParams(
+                erp_ids=tuple(ids) if direction is SyncDirection.TO_CRM else (),
+                crm_ids=tuple(ids) if direction is SyncDirection.FROM_CRM else (),
+                create=True,
+            )
+            jobs.append(
+                await self._pass(
+                    mappings[name], direction, params, trigger="dependency coupled", dedupe=False
+                )
+            )
+        return jobs

@@ -1,0 +1,340 @@
+"""The ERP → CRM pass (DOMAIN.md "How one record syncs", BC ref §4.1–4.2).
+
+Candidates: the records the job names, or creates in flight and failed couplings
+(retries) followed by every record changed since the mapping's ERP watermark
+(capped at the job's start, with an overlap for transactions that committed
+late). Page by page: lookups translated for the whole page, CRM rows read only
+where a conflict is possible (bidirectional mappings), creates written with
+UpsertMultiple under client-chosen ids recorded first as pending couplings (so a
+retry after a crash re-sends the same ids and never duplicates), updates sent as
+one non-atomic $batch of PATCHes each carrying the row's ETag."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import cast
+from uuid import UUID
+
+from domain.couplings.model import Coupling, SyncOutcome
+from domain.crm import Attributes, CrmError, CrmErrorClass, CrmRow, RowChange, Update
+from domain.filters import matches, parse
+from domain.financials.records import ErpRecord
+from domain.financials.tables import table
+from domain.jobs.model import ErrorClass
+from domain.mappings.model import DeletionConflictResolution, SyncDirection
+from domain.sync.context import SyncContext
+from domain.sync.decisions import decide
+from domain.sync.fields import Translations, Unresolved, erp_to_crm, translations_to_crm
+from domain.sync.ledger import Ledger, unresolved_message
+from domain.sync.values import snapshot_of
+
+PAGE = 500
+ERP_OVERLAP = timedelta(seconds=2)
+RETRY_LIMIT = 5000
+ERROR_CLASS = {
+    CrmErrorClass.TRANSIENT: ErrorClass.TRANSIENT,
+    CrmErrorClass.CONFLICT: ErrorClass.CONFLICT,
+    CrmErrorClass.NOT_FOUND: ErrorClass.PERMANENT,
+    CrmErrorClass.PERMANENT: ErrorClass.PERMANENT,
+}
+
+
+async def run_to_crm(sc: SyncContext) -> None:
+    spec = table(sc.mapping.erp_table)
+    if sc.params.explicit:
+        for start in range(0, len(sc.params.erp_ids), PAGE):
+            async with sc.job.uow() as uow:
+                records = await uow.erp.get_many(spec, "id", sc.params.erp_ids[start : start + PAGE])
+            await _page(sc, records, forced=True)
+        return
+    async with sc.job.uow() as uow:
+        retry = await uow.couplings.retry_candidates(sc.mapping.name, SyncDirection.TO_CRM, limit=RETRY_LIMIT)
+    done: set[UUID] = set()
+    for start in range(0, len(retry), PAGE):
+        async with sc.job.uow() as uow:
+            records = await uow.erp.get_many(spec, "id", [c.erp_id for c in retry[start : start + PAGE]])
+        await _page(sc, records, forced=False)
+        done.update(r.id for r in records)
+    watermark = sc.mapping.erp_watermark
+    since = None if sc.params.full or watermark is None else watermark - ERP_OVERLAP
+    cursor = None
+    while True:
+        async with sc.job.uow() as uow:
+            records = await uow.erp.changed_since(spec, since, sc.started, after=cursor, limit=PAGE)
+        if not records:
+            break
+        cursor = (records[-1].modified_at, records[-1].id)
+        await _page(sc, [r for r in records if r.id not in done], forced=False)
+    await _deleted_sources(sc, since)
+    async with sc.job.uow() as uow:
+        await uow.mappings.set_watermarks(sc.mapping.name, erp=sc.started, crm=None)
+
+
+async def _deleted_sources(sc: SyncContext, since: object) -> None:
+    """A deleted ERP record never deletes its CRM row; its coupling is removed."""
+    async with sc.job.uow() as uow:
+        tombstones = await uow.erp.deleted_since(sc.mapping.erp_table, since, sc.started)  # type: ignore[arg-type]
+        couplings = await uow.couplings.in_mapping_by_erp(sc.mapping.name, [t.record_id for t in tombstones])
+        ledger = Ledger(sc)
+        for tombstone in tombstones:
+            coupling = couplings.get(tombstone.record_id)
+            if coupling is not None:
+                ledger.uncouple(coupling, f"{tombstone.key} was deleted in the ERP; the CRM row is kept")
+        await ledger.write(uow)
+
+
+def desired_values(
+    sc: SyncContext, record: ErpRecord, tables: Translations
+) -> tuple[dict[str, object], list[Unresolved]]:
+    """The CRM attributes this pass writes for a record."""
+    values: dict[str, object] = {}
+    problems: list[Unresolved] = []
+    for fm in sc.mapping.fields_for(SyncDirection.TO_CRM):
+        if fm.crm_attribute is None:
+            continue
+        value = erp_to_crm(fm, record, sc.mappings, tables)
+        if isinstance(value, Unresolved):
+            if not fm.clear_on_failed_lookup:
+                problems.append(value)
+                continue
+            value = None
+        if value is None and fm.not_null:
+            continue
+        values[fm.crm_attribute] = value
+    return values, problems
+
+
+async def _page(sc: SyncContext, records: Sequence[ErpRecord], *, forced: bool) -> None:
+    if not records:
+        return
+    mapping = sc.mapping
+    spec = table(mapping.erp_table)
+    async with sc.job.uow() as uow:
+        couplings = await uow.couplings.in_mapping_by_erp(mapping.name, [r.id for r in records])
+        tables = await translations_to_crm(uow, mapping, sc.mappings, records, sc.lcy)
+    erp_filter = parse(mapping.erp_filter) if mapping.erp_filter and not sc.params.explicit else None
+    ledger = Ledger(sc)
+    creates: list[tuple[ErpRecord, Coupling, dict[str, object]]] = []
+    updates: list[tuple[ErpRecord, Coupling, dict[str, object]]] = []
+    for record in records:
+        coupling = couplings.get(record.id)
+        ref = spec.key_of(record.values)
+        if erp_filter is not None and not matches(erp_filter, record.values):
+            continue
+        if coupling is not None and coupling.skipped and not (forced and sc.params.force):
+            ledger.count(SyncOutcome.SKIPPED, coupling)
+            continue
+        values, problems = desired_values(sc, record, tables)
+        if problems:
+            ledger.failed(
+                coupling,
+                ErrorClass.DEPENDENCY,
+                f"{spec.label} {ref}: {unresolved_message(problems)}",
+                record_id=record.id,
+                erp_ref=ref,
+                crm_ref=_crm_ref(coupling),
+                missing=problems,
+            )
+            continue
+        if coupling is None:
+            if not sc.creates:
+                continue
+            now = sc.job.clock.now()
+            coupling = Coupling(
+                id=sc.job.ids.new_id(),
+                mapping=mapping.name,
+                erp_id=record.id,
+                crm_id=sc.job.ids.new_id(),
+                pending=True,
+                created_at=now,
+                modified_at=now,
+            )
+            ledger.couple(coupling)
+            creates.append((record, coupling, values))
+        elif coupling.pending:
+            creates.append((record, coupling, values))
+        else:
+            updates.append((record, coupling, values))
+    if ledger.added:  # the pending couplings are committed before the CRM sees the ids
+        async with sc.job.uow() as uow:
+            for coupling in ledger.added:
+                await uow.couplings.add(coupling)
+        ledger.added.clear()
+    await _create(sc, ledger, creates)
+    await _update(sc, ledger, updates, forced=forced)
+    async with sc.job.uow() as uow:
+        await ledger.write(uow)
+    await ledger.done()
+
+
+def _crm_ref(coupling: Coupling | None) -> str | None:
+    return None if coupling is None or coupling.crm_id is None else str(coupling.crm_id)
+
+
+async def _create(
+    sc: SyncContext,
+    ledger: Ledger,
+    creates: list[tuple[ErpRecord, Coupling, dict[str, object]]],
+) -> None:
+    if not creates:
+        return
+    entity = sc.mapping.crm_entity
+    rows = [RowChange(c.crm_id, cast(Attributes, values)) for _, c, values in creates if c.crm_id is not None]
+    result = await sc.crm.upsert_multiple(entity, rows)
+    failures = {f.index: f.error for f in result.failures}
+    spec = table(sc.mapping.erp_table)
+    for index, (record, coupling, values) in enumerate(creates):
+        ref = spec.key_of(record.values)
+        error = failures.get(index)
+        if error is None:
+            coupling.pending = False
+            ledger.newly_coupled.append(record.id)
+            ledger.succeeded(
+                coupling,
+                SyncOutcome.INSERTED,
+                record_id=record.id,
+                snapshot=snapshot_of(values),
+                erp_modified=record.modified_at,
+            )
+            continue
+        if error.error_class is not CrmErrorClass.TRANSIENT:  # a refused create leaves no coupling behind
+            ledger.removed.append(coupling.id)
+            ledger.failed(
+                None,
+                ERROR_CLASS[error.error_class],
+                f"{spec.label} {ref}: {error}",
+                record_id=record.id,
+                erp_ref=ref,
+                crm_ref=None,
+            )
+        else:
+            ledger.failed(
+                coupling,
+                ErrorClass.TRANSIENT,
+                f"{spec.label} {ref}: {error}",
+                record_id=record.id,
+                erp_ref=ref,
+                crm_ref=_crm_ref(coupling),
+            )
+
+
+async def _update(
+    sc: SyncContext,
+    ledger: Ledger,
+    updates: list[tuple[ErpRecord, Coupling, dict[str, object]]],
+    *,
+    forced: bool,
+) -> None:
+    if not updates:
+        return
+    mapping, spec = sc.mapping, table(sc.mapping.erp_table)
+    rows: dict[UUID, CrmRow] | None = None
+    if mapping.direction is SyncDirection.BIDIRECTIONAL or sc.params.force:
+        attributes = sorted({a for _, _, values in updates for a in values})
+        found = await sc.crm.get_many(
+            mapping.crm_entity, [c.crm_id for _, c, _ in updates if c.crm_id], attributes
+        )
+        rows = {row.id: row for row in found}
+    operations: list[Update] = []
+    pending: list[tuple[ErpRecord, Coupling, dict[str, object], dict[str, object]]] = []
+    restores: list[tuple[ErpRecord, Coupling, dict[str, object]]] = []
+    for record, coupling, values in updates:
+        ref = spec.key_of(record.values)
+        row = rows.get(coupling.crm_id) if rows is not None and coupling.crm_id else None
+        if rows is not None and row is None:
+            if _counterpart_gone(sc, ledger, record, coupling, ref):
+                restores.append((record, coupling, values))
+            continue
+        snapshot = None if sc.params.force and forced else coupling.snapshot
+        decision = decide(
+            values, dict(row.attributes) if row else None, snapshot, sc.shared, sc.winner, "erp", "crm"
+        )
+        coupling.merge_pending = coupling.merge_pending or bool(decision.other_side)
+        if decision.conflicts:
+            ledger.failed(
+                coupling,
+                ErrorClass.CONFLICT,
+                f"{spec.label} {ref}: changed on both sides ({', '.join(sorted(decision.conflicts))})",
+                record_id=record.id,
+                erp_ref=ref,
+                crm_ref=_crm_ref(coupling),
+                conflict=decision.conflicts,
+            )
+        elif not decision.write:
+            ledger.succeeded(
+                coupling,
+                SyncOutcome.UNCHANGED,
+                record_id=record.id,
+                snapshot=decision.snapshot,
+                erp_modified=record.modified_at,
+            )
+        else:
+            assert coupling.crm_id is not None
+            operations.append(
+                Update(
+                    mapping.crm_entity,
+                    coupling.crm_id,
+                    cast(Attributes, decision.write),
+                    etag=row.etag if row else None,
+                )
+            )
+            pending.append((record, coupling, values, decision.snapshot))
+    if restores:
+        await _create(sc, ledger, restores)
+    if not operations:
+        return
+    results = await sc.crm.batch(operations, atomic=False)
+    for (record, coupling, values, snapshot), result in zip(pending, results, strict=True):
+        ref = spec.key_of(record.values)
+        if result.ok:
+            ledger.succeeded(
+                coupling,
+                SyncOutcome.MODIFIED,
+                record_id=record.id,
+                snapshot=snapshot,
+                erp_modified=record.modified_at,
+            )
+        elif result.error is not None and result.error.error_class is CrmErrorClass.NOT_FOUND:
+            if _counterpart_gone(sc, ledger, record, coupling, ref):
+                await _create(sc, ledger, [(record, coupling, values)])
+        else:
+            _failed_write(ledger, coupling, record, ref, result.error, spec.label)
+
+
+def _failed_write(
+    ledger: Ledger, coupling: Coupling, record: ErpRecord, ref: str, error: CrmError | None, label: str
+) -> None:
+    error_class = ERROR_CLASS[error.error_class] if error is not None else ErrorClass.PERMANENT
+    ledger.failed(
+        coupling,
+        error_class,
+        f"{label} {ref}: {error}",
+        record_id=record.id,
+        erp_ref=ref,
+        crm_ref=_crm_ref(coupling),
+    )
+
+
+def _counterpart_gone(
+    sc: SyncContext, ledger: Ledger, record: ErpRecord, coupling: Coupling, ref: str
+) -> bool:
+    """The coupled CRM row no longer exists: apply the deletion-conflict resolution.
+    True when the row is to be created again (under the same id)."""
+    policy = sc.mapping.deletion_conflict_resolution
+    label = table(sc.mapping.erp_table).label
+    if policy is DeletionConflictResolution.REMOVE_COUPLING:
+        ledger.uncouple(coupling, f"{label} {ref}: the coupled CRM row was deleted; coupling removed")
+        return False
+    if policy is DeletionConflictResolution.RESTORE_RECORD:
+        coupling.snapshot = None
+        return True
+    ledger.failed(
+        coupling,
+        ErrorClass.PERMANENT,
+        f"{label} {ref} cannot be updated because it is coupled to a deleted CRM row",
+        record_id=record.id,
+        erp_ref=ref,
+        crm_ref=_crm_ref(coupling),
+    )
+    return False
