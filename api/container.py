@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -25,7 +26,9 @@ from domain.jobs.model import JobKind, SyncJob
 from domain.jobs.ports import JobQueue
 from domain.jobs.runner import JobContext, JobRunner
 from domain.jobs.service import JobService
-from domain.mappings.model import SyncDirection
+from domain.mappings.model import SyncDirection, TableMapping
+from domain.sync.job import run_sync
+from domain.sync.service import SyncService
 
 ErpChangeListener = Callable[[str], Awaitable[None]]
 CouplingListener = Callable[[list[Coupling]], Awaitable[None]]
@@ -86,11 +89,16 @@ class Container:
             self.clock,
             self.ids,
             {
+                JobKind.SYNC: self._run_sync,
                 JobKind.UNCOUPLE: run_uncouple,
                 JobKind.MATCH: self._run_match,
             },
         )
         self.queue = InProcessJobQueue(self.runner)
+        self.runner.requeue = self._requeue
+
+    async def _requeue(self, job: SyncJob, delay: float) -> None:
+        await self.queue.enqueue(job, defer=delay)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Container:
@@ -120,13 +128,45 @@ class Container:
             kind, mapping, trigger=trigger, params=params, dedupe=dedupe, direction=direction
         )
 
+    @property
+    def sync(self) -> SyncService:
+        return SyncService(self.uow, self.jobs, self.clock)
+
     async def coupled(self, couplings: list[Coupling]) -> None:
-        """Couplings were made by hand: honour their sync-after choice (the sync engine's)."""
+        """Couplings were made by hand: run the chosen sync-after, release parked records."""
+        for coupling in couplings:
+            if coupling.sync_after is not None:
+                await self.sync.sync_record(
+                    coupling.mapping,
+                    erp_id=coupling.erp_id,
+                    direction=coupling.sync_after,
+                    trigger="sync after coupling",
+                )
+        for mapping in {c.mapping for c in couplings}:
+            await self.sync.release_parked(mapping)
         for listener in self.coupling_listeners:
             await listener(couplings)
 
+    async def _after_match(
+        self, mapping: TableMapping, erp_ids: list[UUID], direction: SyncDirection | None
+    ) -> None:
+        if direction is not None:
+            await self.sync.sync_coupled(mapping.name, erp_ids, direction, trigger="sync after coupling")
+        await self.sync.release_parked(mapping.name)
+
+    async def _create_unmatched(self, mapping: TableMapping, erp_ids: list[UUID]) -> None:
+        await self.sync.create_counterparts(
+            mapping.name, SyncDirection.TO_CRM, erp_ids, trigger="created when no match"
+        )
+
+    async def _released(self, mapping: str, erp_ids: list[UUID]) -> None:
+        await self.sync.release_parked(mapping)
+
     async def _run_match(self, ctx: JobContext) -> None:
-        await run_match(ctx, await self.crm.client())
+        await run_match(ctx, await self.crm.client(), self._after_match, self._create_unmatched)
+
+    async def _run_sync(self, ctx: JobContext) -> None:
+        await run_sync(ctx, await self.crm.client(), self._released)
 
     async def close(self) -> None:
         close = getattr(self.queue, "close", None)

@@ -24,6 +24,7 @@ from api.graphql.financials.operations import build as build_financials
 from api.graphql.jobs.queries import JobsQuery
 from api.graphql.keys import KeysMutation, KeysQuery
 from api.graphql.mappings.operations import MappingsMutation, MappingsQuery
+from api.graphql.sync.operations import SyncMutation
 from api.graphql.viewer import ViewerQuery
 from api.metrics import GraphQLMetrics
 
@@ -41,7 +42,8 @@ Query = merge_types(
     "Query", (ViewerQuery, KeysQuery, MappingsQuery, CouplingsQuery, JobsQuery, _FinancialsQuery)
 )
 Mutation = merge_types(
-    "Mutation", (KeysMutation, MappingsMutation, CouplingsMutation, _FinancialsMutation, JournalMutation)
+    "Mutation",
+    (KeysMutation, MappingsMutation, CouplingsMutation, SyncMutation, _FinancialsMutation, JournalMutation),
 )
 
 

@@ -124,6 +124,30 @@ class SyncService:
             jobs.append(await self._pass(mapping, one_way, params, trigger=trigger, after=jobs, dedupe=False))
         return jobs
 
+    async def sync_coupled(
+        self, name: str, erp_ids: Collection[UUID], direction: SyncDirection, *, trigger: str
+    ) -> list[SyncJob]:
+        """Write every mapped value of these coupled records in `direction` (after coupling)."""
+        async with self._uow() as uow:
+            mapping = await require_mapping(uow, name)
+            couplings = list((await uow.couplings.in_mapping_by_erp(name, erp_ids)).values())
+        jobs: list[SyncJob] = []
+        for one_way in direction.passes():
+            if not mapping.direction.covers(one_way):
+                continue
+            params = SyncParams(
+                erp_ids=tuple(c.erp_id for c in couplings) if one_way is SyncDirection.TO_CRM else (),
+                crm_ids=tuple(c.crm_id for c in couplings if c.crm_id)
+                if one_way is SyncDirection.FROM_CRM
+                else (),
+                force=True,
+            )
+            if params.explicit:
+                jobs.append(
+                    await self._pass(mapping, one_way, params, trigger=trigger, after=jobs, dedupe=False)
+                )
+        return jobs
+
     async def _coupling(
         self,
         uow: UnitOfWork,

@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
+from adapters.dataverse.simulator import DataverseSimulator
 from adapters.db.engine import Database
 from adapters.db.repositories.api_keys import ApiKeyRepository
 from adapters.settings import Settings
@@ -15,6 +17,7 @@ from api.container import Container
 from domain.auth import Role
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import serve_asgi
+from tests.support.simulator import SwitchableApp, connect, plugged_simulator
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +25,10 @@ async def container(
     database_url: str, session_database: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> Container:
     settings = Settings(
-        database_url=database_url, data_dir=tmp_path_factory.mktemp("data"), max_body_bytes=200_000
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("data"),
+        max_body_bytes=200_000,
+        secret_key=Fernet.generate_key().decode(),
     )
     return Container(settings=settings, db=session_database)
 
@@ -48,6 +54,25 @@ async def keys(container: Container) -> dict[Role, str]:
 async def http(api_url: str) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=api_url, timeout=30) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+async def crm_server() -> AsyncIterator[tuple[str, SwitchableApp]]:
+    app = SwitchableApp()
+    async with serve_asgi(app) as url:
+        yield url, app
+
+
+@pytest.fixture
+async def crm(
+    crm_server: tuple[str, SwitchableApp], container: Container, database: Database
+) -> AsyncIterator[DataverseSimulator]:
+    """A fresh simulated CRM, with Couplet's connection pointed at it."""
+    url, app = crm_server
+    async with plugged_simulator(app) as simulator:
+        await connect(container, simulator, url)
+        yield simulator
+        await container.queue.drain()  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -150,7 +150,15 @@ class SyncJob:
 @strawberry.type
 class SyncJobPayload:
     sync_job: SyncJob | None = None
+    sync_jobs: list[SyncJob] = strawberry.field(
+        default_factory=list, description="Every job started (a bidirectional sync starts one per pass)"
+    )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def started(cls, jobs: list[SyncJobModel]) -> SyncJobPayload:
+        converted = [SyncJob.of(j) for j in jobs]
+        return cls(sync_job=converted[0] if converted else None, sync_jobs=converted)
 
 
 @strawberry.type

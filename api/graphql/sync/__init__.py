@@ -1,0 +1,1 @@
+"""Starting, canceling and steering sync jobs."""

@@ -1,0 +1,25 @@
+"""Readable ERP data for tests, written through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.graphql import GraphQLClient
+
+
+async def upsert(gql: GraphQLClient, label: str, values: dict[str, Any]) -> dict[str, Any]:
+    field = label[0].lower() + label[1:]
+    payload = await gql.mutate(
+        f"mutation($i: {label}Input!) {{ p: upsert{label}(input: $i) {{ {field} {{ id }} "
+        "userErrors { field message code } } }",
+        {"i": values},
+    )
+    return dict(payload[field])
+
+
+async def customer(gql: GraphQLClient, no: str, name: str, **fields: Any) -> str:
+    return str((await upsert(gql, "Customer", {"no": no, "name": name, **fields}))["id"])
+
+
+async def seed_mappings(admin: GraphQLClient) -> None:
+    await admin.mutate("mutation { p: resetTableMappings(input: {}) { userErrors { code } } }")
