@@ -139,7 +139,7 @@ class JobRunner:
         ctx = JobContext(job, self._uow, self._clock, self._ids, self.events)
         handler = self._handlers.get(job.kind)
         job.status, job.started_at, job.attempts = JobStatus.RUNNING, self._clock.now(), job.attempts + 1
-        job.finished_at = None
+        job.finished_at, job.message = None, None
         try:
             if handler is None:
                 raise RuntimeError(f"no handler for {job.kind} jobs")

@@ -19,6 +19,7 @@ from domain.mappings.model import (
 )
 
 TO, FROM, BOTH = SyncDirection.TO_CRM, SyncDirection.FROM_CRM, SyncDirection.BIDIRECTIONAL
+LCY = "{lcy}"  # a blank currency code is the local currency
 ERP_NUMBER = "couplet_erpnumber"  # added to account and product by Couplet's solution
 
 
@@ -50,6 +51,7 @@ def lookup(
     mapping: str,
     template: str | None = None,
     *,
+    blank_means: str | None = None,
     not_null: bool = False,
     clear_on_failed_lookup: bool = False,
     use_for_matching: bool = False,
@@ -58,7 +60,7 @@ def lookup(
         erp,
         crm,
         direction,
-        transform=Transform.lookup(mapping, template),
+        transform=Transform.lookup(mapping, template, blank_means),
         not_null=not_null,
         clear_on_failed_lookup=clear_on_failed_lookup,
         use_for_matching=use_for_matching,
@@ -171,7 +173,7 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
             f("name", "name", use_for_matching=True),
             f("contact", "address1_primarycontactname"),
             *ADDRESS,
-            lookup("currency_code", "transactioncurrencyid", BOTH, "CURRENCY"),
+            lookup("currency_code", "transactioncurrencyid", BOTH, "CURRENCY", blank_means=LCY),
             f("email", "emailaddress1"),
             f("fax", "fax"),
             f("home_page", "websiteurl"),
@@ -211,7 +213,7 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
             f("last_name", "lastname", use_for_matching=True),
             f("email", "emailaddress1", use_for_matching=True, match_priority=1),
             *ADDRESS,
-            lookup("currency_code", "transactioncurrencyid", BOTH, "CURRENCY"),
+            lookup("currency_code", "transactioncurrencyid", BOTH, "CURRENCY", blank_means=LCY),
             f("fax", "fax"),
             f("home_page", "websiteurl"),
             f("mobile_phone", "mobilephone"),
@@ -299,7 +301,7 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
             lookup("sales_code", "pricelevelid", TO, "CUSTPRCGRP-PRICE"),
             lookup("item_no", "productid", TO, "ITEM-PRODUCT"),
             lookup("unit_of_measure", "uomid", TO, "ITEM UOM", "{item_no}|{value}"),
-            lookup("currency_code", "transactioncurrencyid", TO, "CURRENCY", "{value}"),
+            lookup("currency_code", "transactioncurrencyid", TO, "CURRENCY", blank_means=LCY),
             const("pricingmethodcode", 1),
             f("unit_price", "amount", TO),
         ),
@@ -317,7 +319,7 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
             f("your_reference", "ordernumber", FROM),
             f("external_document_no", "name", FROM),
             lookup("sell_to_customer_no", "customerid", FROM, "CUSTOMER"),
-            lookup("currency_code", "transactioncurrencyid", FROM, "CURRENCY"),
+            lookup("currency_code", "transactioncurrencyid", FROM, "CURRENCY", blank_means=LCY),
             f("requested_delivery_date", "requestdeliveryby", FROM),
             f("no", ERP_NUMBER, TO, enabled=False),
         ),

@@ -22,6 +22,8 @@ def referenced_key(
     if fm.erp_field is None or fm.transform is None:
         return None
     template = fm.transform.key_template or "{value}"
+    if values.get(fm.erp_field) is None and fm.transform.blank_means is not None:
+        template = fm.transform.blank_means
     names = {name for _, name, _, _ in _FORMATTER.parse(template) if name}
     context = {**values, "value": values.get(fm.erp_field), "lcy": lcy}
     if any(context.get(name) is None for name in names):

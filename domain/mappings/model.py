@@ -49,17 +49,22 @@ class Transform:
     LOOKUP / OPTION name the mapping whose couplings translate the value; a
     `key_template` builds the referenced record's business key from this record's
     fields when the ERP field alone is not it (``"ITEM-{item_no}"``,
-    ``"{item_no}|{value}"``; ``{value}`` is this field's value)."""
+    ``"{item_no}|{value}"``; ``{value}`` is this field's value). `blank_means`
+    is the key a blank ERP value stands for (``"{lcy}"``: a blank currency code is
+    the local currency, as in BC), and that key reads back as blank."""
 
     kind: TransformKind
     mapping: str | None = None
     key_template: str | None = None
     pairs: tuple[tuple[str, object], ...] = ()
     function: str | None = None
+    blank_means: str | None = None
 
     @classmethod
-    def lookup(cls, mapping: str, key_template: str | None = None) -> Transform:
-        return cls(TransformKind.LOOKUP, mapping=mapping, key_template=key_template)
+    def lookup(
+        cls, mapping: str, key_template: str | None = None, blank_means: str | None = None
+    ) -> Transform:
+        return cls(TransformKind.LOOKUP, mapping=mapping, key_template=key_template, blank_means=blank_means)
 
     @classmethod
     def option(cls, mapping: str) -> Transform:

@@ -28,7 +28,8 @@ RATE_PLACES = Decimal("0.0000000001")
 @dataclass(frozen=True, slots=True)
 class Unresolved:
     """A lookup whose target is not coupled: a DEPENDENCY problem (or a blank, when
-    the field mapping clears values on failed lookups)."""
+    the field mapping clears values on failed lookups). `field` names the ERP field
+    (ERP → CRM) or the CRM entity (CRM → ERP) of the uncoupled `key`."""
 
     mapping: str
     field: str
@@ -109,10 +110,14 @@ async def translations_to_crm(
 
 
 async def translations_to_erp(
-    uow: UnitOfWork, mapping: TableMapping, mappings: Mapping[str, TableMapping], rows: Sequence[CrmRow]
+    uow: UnitOfWork,
+    mapping: TableMapping,
+    mappings: Mapping[str, TableMapping],
+    rows: Sequence[CrmRow],
+    lcy: str | None,
 ) -> Translations:
     """Resolve every lookup of these CRM rows to the coupled ERP record's key."""
-    tables = Translations()
+    tables = Translations(lcy=lcy)
     wanted: dict[str, set[UUID | int]] = defaultdict(set)
     for fm in _lookup_fields(mapping):
         target = mappings.get(fm.transform.mapping or "")  # type: ignore[union-attr]
@@ -197,7 +202,10 @@ def crm_to_erp(
     crm_key = value.id if isinstance(value, Lookup) else value
     key = tables.to_erp.get((target.name, crm_key))  # type: ignore[arg-type]
     if key is None:
-        return Unresolved(target.name, fm.erp_field or "", str(crm_key))
+        entity = target.crm_entity if isinstance(value, Lookup) else f"{target.crm_option_attribute} option"
+        return Unresolved(target.name, entity, str(crm_key))
+    if transform.blank_means is not None and key == transform.blank_means.format(lcy=tables.lcy):
+        return None
     template = transform.key_template or "{value}"
     parts = template.split("|")
     return key.split("|")[parts.index("{value}")] if "{value}" in parts and len(parts) > 1 else key

@@ -18,7 +18,7 @@ from uuid import UUID
 from domain.couplings.model import Coupling, SyncOutcome
 from domain.crm import CrmRow
 from domain.errors import ValidationFailed
-from domain.filters import matches, parse
+from domain.filters import fields_of, matches, parse
 from domain.financials.numbering import next_key
 from domain.financials.records import ErpRecord
 from domain.financials.service import FinancialsService
@@ -45,7 +45,12 @@ PAGE = 500
 
 
 def _select(sc: SyncContext) -> list[str]:
-    return sorted({f.crm_attribute for f in sc.mapping.fields if f.enabled and f.crm_attribute})
+    """The mapped attributes, and those the CRM filter tests (to check named rows)."""
+    names = {f.crm_attribute for f in sc.mapping.fields if f.enabled and f.crm_attribute}
+    if sc.mapping.crm_filter:
+        for name in fields_of(parse(sc.mapping.crm_filter)):
+            names.add(name[1:-6] if name.startswith("_") and name.endswith("_value") else name)
+    return sorted(names)
 
 
 async def run_from_crm(sc: SyncContext) -> None:
@@ -138,7 +143,7 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
         records = {
             r.id: r for r in await uow.erp.get_many(spec, "id", [c.erp_id for c in couplings.values()])
         }
-        to_erp = await translations_to_erp(uow, mapping, sc.mappings, rows)
+        to_erp = await translations_to_erp(uow, mapping, sc.mappings, rows, sc.lcy)
         to_crm = await translations_to_crm(uow, mapping, sc.mappings, list(records.values()), sc.lcy)
         service = FinancialsService(uow.erp, sc.job.clock, sc.job.ids)
         highest: dict[str, str | None] = {}
@@ -150,9 +155,8 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
                 ledger.count(SyncOutcome.SKIPPED, coupling)
                 continue
             record = records.get(coupling.erp_id) if coupling else None
-            if coupling is not None and record is None:
-                if not _erp_record_gone(sc, ledger, coupling, row):
-                    continue
+            if coupling is not None and record is None and not _erp_record_gone(sc, ledger, coupling, row):
+                continue
             if coupling is not None and record is not None:
                 await _update(sc, ledger, uow, service, row, coupling, record, to_erp, to_crm, forced)
             elif coupling is not None or sc.creates:

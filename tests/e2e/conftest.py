@@ -23,14 +23,17 @@ from tests.support.simulator import SwitchableApp, connect, plugged_simulator
 @pytest.fixture(scope="session")
 async def container(
     database_url: str, session_database: Database, tmp_path_factory: pytest.TempPathFactory
-) -> Container:
+) -> AsyncIterator[Container]:
     settings = Settings(
         database_url=database_url,
         data_dir=tmp_path_factory.mktemp("data"),
         max_body_bytes=200_000,
         secret_key=Fernet.generate_key().decode(),
     )
-    return Container(settings=settings, db=session_database)
+    container = Container(settings=settings, db=session_database)
+    yield container
+    await container.queue.close()  # type: ignore[attr-defined]
+    await container.crm.close()
 
 
 @pytest.fixture(scope="session")

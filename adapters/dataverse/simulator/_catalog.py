@@ -39,6 +39,7 @@ def standard_entities() -> list[EntityMeta]:
                 text("emailaddress1", 100),
                 text("websiteurl", 200),
                 *address("address1_"),
+                text("address1_primarycontactname", 100),  # BC ref §2.2 maps Contact to it
                 memo("description"),
                 col("creditlimit", Kind.MONEY),
                 col("revenue", Kind.MONEY),
@@ -69,6 +70,8 @@ def standard_entities() -> list[EntityMeta]:
                 text("telephone1", 50),
                 text("mobilephone", 50),
                 text("jobtitle", 100),
+                text("fax", 50),  # BC ref §2.3 maps Fax No. and Home Page to these
+                text("websiteurl", 200),
                 *address("address1_"),
                 Column("parentcustomerid", Kind.CUSTOMER, targets=("account", "contact")),
                 _CURRENCY,
@@ -88,6 +91,7 @@ def standard_entities() -> list[EntityMeta]:
                 text("domainname", 1024, required=True),
                 text("internalemailaddress", 100),
                 text("title", 128),
+                text("jobtitle", 100),  # BC ref §2.1: Job Title ↔ JobTitle
                 text("mobilephone", 64),
                 col("isdisabled", Kind.BOOLEAN),
                 col("islicensed", Kind.BOOLEAN),
@@ -198,6 +202,7 @@ def standard_entities() -> list[EntityMeta]:
                 col("isstockitem", Kind.BOOLEAN),
                 col("iskit", Kind.BOOLEAN),
                 text("vendorname", 100),
+                text("vendorid", 100),  # BC ref §2.7: Vendor No. → VendorID
                 text("vendorpartnumber", 100),
                 text("suppliername", 100),
                 _CURRENCY,

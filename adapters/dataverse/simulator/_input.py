@@ -100,6 +100,14 @@ def _bind(org: Organization, column: Column, target: str, value: Any) -> dict[st
         return {column.name: None, f"{column.name}__type": None}
     path = urlsplit(str(value)).path if "://" in str(value) else str(value)
     match = _REFERENCE.match(path.rsplit("/v9.2/", 1)[-1] if "/v9." in path else path)
+    # an owner lookup shares one navigation property ("ownerid") among its targets:
+    # the entity set in the reference tells which one is meant
+    shared = [t for t in column.targets if column.navigation(t) == column.navigation(target)]
+    for candidate in shared:
+        candidate_meta = org.entity(candidate)
+        if match is not None and candidate_meta is not None and match.group(1) == candidate_meta.entity_set:
+            target = candidate
+            break
     target_meta = org.entity(target)
     if match is None or target_meta is None or match.group(1) != target_meta.entity_set:
         raise bad_request(f"The @odata.bind value '{value}' does not identify a {target} row.")

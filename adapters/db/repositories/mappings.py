@@ -30,6 +30,7 @@ def transform_to_json(transform: Transform | None) -> dict[str, Any] | None:
         "key_template": transform.key_template,
         "pairs": [list(p) for p in transform.pairs],
         "function": transform.function,
+        "blank_means": transform.blank_means,
     }
 
 
@@ -42,6 +43,7 @@ def transform_from_json(data: dict[str, Any] | None) -> Transform | None:
         key_template=data.get("key_template"),
         pairs=tuple((str(a), b) for a, b in data.get("pairs") or ()),
         function=data.get("function"),
+        blank_means=data.get("blank_means"),
     )
 
 

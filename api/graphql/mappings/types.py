@@ -25,6 +25,7 @@ class FieldTransform:
     kind: TransformKind
     mapping: str | None = strawberry.field(description="LOOKUP/OPTION: the mapping whose couplings translate")
     key_template: str | None
+    blank_means: str | None = strawberry.field(description="The key a blank ERP value stands for, e.g. {lcy}")
     function: str | None
     pairs: JSON | None = strawberry.field(description="VALUE_MAP: [[erpValue, crmValue], …]")
 
@@ -54,6 +55,7 @@ class FieldMapping:
                 kind=t.kind,
                 mapping=t.mapping,  # type: ignore[arg-type]
                 key_template=t.key_template,
+                blank_means=t.blank_means,
                 function=t.function,
                 pairs=[list(p) for p in t.pairs] or None,
             )

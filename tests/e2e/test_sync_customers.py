@@ -1,0 +1,191 @@
+"""Customers ↔ accounts: creating, updating, merging, conflicts, echoes."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from adapters.dataverse.simulator import DataverseSimulator
+from api.container import Container
+from domain.auth import Role
+from domain.crm import Lookup
+from tests.e2e.sync_support import as_user, coupling_of, create_in_crm, run
+from tests.support.erp import customer, local_currency_coupled, seed_mappings, upsert
+from tests.support.graphql import GraphQLClient
+
+
+@pytest.fixture
+async def integration(gql: GraphQLClient, keys: dict[Role, str], crm: DataverseSimulator) -> GraphQLClient:
+    await seed_mappings(gql.with_key(keys[Role.ADMIN]))
+    await local_currency_coupled(gql, crm)
+    return gql
+
+
+async def given_account_of(
+    integration: GraphQLClient,
+    container: Container,
+    crm: DataverseSimulator,
+    no: str,
+    name: str,
+    **fields: object,
+) -> uuid.UUID:
+    await customer(integration, no, name, **fields)
+    job = await create_in_crm(integration, container, "CUSTOMER", [no])
+    assert job["inserted"] == 1, job
+    return uuid.UUID((await coupling_of(integration, "customer", no))["crmId"])
+
+
+async def test_create_in_crm_makes_an_account_with_the_mapped_values(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    await customer(
+        integration,
+        "C10000",
+        "Adatum Corporation",
+        address="Station Road 21",
+        city="Aarhus C",
+        postCode="8000",
+        phone="+45 8612 3456",
+        creditLimit="25000",
+        email="info@adatum.example",
+    )
+    job = await create_in_crm(integration, container, "CUSTOMER", ["C10000"])
+    assert (job["status"], job["inserted"], job["failed"]) == ("SUCCEEDED", 1, 0)
+    coupling = await coupling_of(integration, "customer", "C10000")
+    account = crm.row("account", uuid.UUID(coupling["crmId"]))
+    assert account is not None
+    assert (account["name"], account["address1_line1"], account["address1_city"], account["telephone1"]) == (
+        "Adatum Corporation",
+        "Station Road 21",
+        "Aarhus C",
+        "+45 8612 3456",
+    )
+    assert account["creditlimit"] == Decimal(25000)
+    assert account["customertypecode"] == 3
+    assert coupling["lastResultToCrm"] == "SUCCESS"
+
+
+async def test_a_changed_customer_updates_its_account_and_others_stay_unchanged(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    await given_account_of(integration, container, crm, "C2", "Trey Research")
+    await customer(integration, "C1", "Adatum Corporation", city="Odense C")
+    (to_crm, from_crm) = await run(integration, container, "CUSTOMER")
+    assert (to_crm["direction"], to_crm["modified"], to_crm["failed"]) == ("TO_CRM", 1, 0)
+    assert from_crm["direction"] == "FROM_CRM"
+    assert crm.row("account", adatum)["address1_city"] == "Odense C"  # type: ignore[index]
+
+
+async def test_a_user_edit_in_the_crm_comes_back_to_the_erp(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    as_user(crm, "account", adatum, telephone1="+45 7000 0000", address1_city="Vejle")
+    (_, from_crm) = await run(integration, container, "CUSTOMER")
+    assert from_crm["modified"] == 1
+    read = await integration.data('{ customer(no: "C1") { phone city } }')
+    assert read["customer"] == {"phone": "+45 7000 0000", "city": "Vejle"}
+
+
+async def test_the_integrations_own_writes_are_not_echoed_back(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    before = (await integration.data('{ customer(no: "C1") { modifiedAt } }'))["customer"]["modifiedAt"]
+    (to_crm, from_crm) = await run(integration, container, "CUSTOMER")
+    assert (to_crm["modified"], from_crm["modified"], from_crm["inserted"]) == (0, 0, 0)
+    assert (await integration.data('{ customer(no: "C1") { modifiedAt } }'))["customer"][
+        "modifiedAt"
+    ] == before
+
+
+async def test_different_fields_changed_on_each_side_are_merged(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation", phone="+45 1111")
+    as_user(crm, "account", adatum, address1_city="Vejle")
+    await customer(integration, "C1", "Adatum Corporation", phone="+45 2222")
+    (to_crm, from_crm) = await run(integration, container, "CUSTOMER")
+    assert (to_crm["modified"], from_crm["modified"]) == (1, 1)
+    account = crm.row("account", adatum)
+    assert (account["telephone1"], account["address1_city"]) == ("+45 2222", "Vejle")  # type: ignore[index]
+    read = await integration.data('{ customer(no: "C1") { phone city } }')
+    assert read["customer"] == {"phone": "+45 2222", "city": "Vejle"}
+
+
+async def test_the_same_field_changed_on_both_sides_is_a_conflict_the_user_resolves(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    as_user(crm, "account", adatum, name="Adatum Inc")
+    await customer(integration, "C1", "Adatum Corp")
+    (to_crm, _) = await run(integration, container, "CUSTOMER")
+    assert to_crm["failed"] == 1
+    assert to_crm["errors"]["nodes"][0]["errorClass"] == "CONFLICT"
+    coupling = await coupling_of(integration, "customer", "C1")
+    assert coupling["conflict"] == {
+        "name": {"erp": "Adatum Corp", "crm": "Adatum Inc", "lastSynced": "Adatum Corporation"}
+    }
+    resolved = await integration.mutate(
+        "mutation($i: ResolveConflictInput!) { p: resolveConflict(input: $i) { coupling { conflict } "
+        "userErrors { code } } }",
+        {"i": {"couplingId": coupling["id"], "winner": "CRM"}},
+    )
+    assert resolved["coupling"]["conflict"] is None
+    await container.queue.drain()  # type: ignore[attr-defined]
+    assert (await integration.data('{ customer(no: "C1") { name } }'))["customer"]["name"] == "Adatum Inc"
+
+
+async def test_an_uncoupled_salesperson_parks_the_customer_until_it_is_coupled(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    await upsert(integration, "Salesperson", {"code": "JO", "name": "Jim Olive"})
+    await customer(integration, "C1", "Adatum Corporation", salespersonCode="JO")
+    job = await create_in_crm(integration, container, "CUSTOMER", ["C1"])
+    assert (job["inserted"], job["failed"]) == (0, 1)
+    assert job["errors"]["nodes"][0]["errorClass"] == "DEPENDENCY"
+    assert "salesperson_code JO must be coupled in SALESPEOPLE first" in job["errors"]["nodes"][0]["message"]
+    jim = crm.add_row(
+        "systemuser",
+        {
+            "firstname": "Jim",
+            "lastname": "Olive",
+            "internalemailaddress": "jim@cronus.example",
+            "domainname": "jim@cronus.example",
+            "islicensed": True,
+            "isdisabled": False,
+            "isintegrationuser": False,
+        },
+    )
+    await integration.mutate(
+        "mutation($i: CoupleRecordsInput!) { p: coupleRecords(input: $i) { userErrors { code } } }",
+        {"i": {"mapping": "SALESPEOPLE", "erpKey": "JO", "crmId": str(jim)}},
+    )
+    await container.queue.drain()  # type: ignore[attr-defined]
+    coupling = await coupling_of(integration, "customer", "C1")
+    account = crm.row("account", uuid.UUID(coupling["crmId"]))
+    assert account is not None
+    assert account["ownerid"] == Lookup("systemuser", jim)
+
+
+async def test_an_account_created_in_the_erp_from_the_crm_gets_a_number(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    await customer(integration, "C00041", "Existing Customer")
+    fabrikam = crm.add_row("account", {"name": "Fabrikam", "customertypecode": 3, "address1_city": "Berlin"})
+    payload = await integration.mutate(
+        "mutation($i: CreateCounterpartInput!) { p: createInErp(input: $i) { syncJob { id } "
+        "userErrors { code } } }",
+        {"i": {"mapping": "CUSTOMER", "crmIds": [str(fabrikam)]}},
+    )
+    await container.queue.drain()  # type: ignore[attr-defined]
+    assert payload["syncJob"]
+    created = await integration.data(
+        '{ customers(search: "fabrikam") { nodes { no name city coupling { crmId } } } }'
+    )
+    assert created["customers"]["nodes"] == [
+        {"no": "C00042", "name": "Fabrikam", "city": "Berlin", "coupling": {"crmId": str(fabrikam)}}
+    ]
