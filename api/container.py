@@ -15,13 +15,16 @@ from adapters.crm_provider import CrmProvider
 from adapters.db.engine import Database
 from adapters.db.repositories.api_keys import ApiKeyRepository
 from adapters.db.uow import SqlUnitOfWork
-from adapters.queue.inprocess import InProcessJobQueue
+from adapters.events import build_events
+from adapters.queue import build_queue
 from adapters.settings import Settings
 from domain.auth import Principal, hash_secret
 from domain.clock import Clock, IdFactory, SystemClock, Uuid7Factory
 from domain.couplings.matching import run_match
 from domain.couplings.model import Coupling
 from domain.couplings.uncoupling import run_uncouple
+from domain.events import EventBus
+from domain.jobs.events import PublishedJobEvents
 from domain.jobs.model import JobKind, SyncJob
 from domain.jobs.ports import JobQueue
 from domain.jobs.runner import JobContext, JobRunner
@@ -81,6 +84,7 @@ class Container:
     crm: CrmProvider = field(init=False)
     runner: JobRunner = field(init=False)
     queue: JobQueue = field(init=False)
+    events: EventBus = field(init=False)
 
     def __post_init__(self) -> None:
         self.crm = CrmProvider(self.db, self.settings)
@@ -94,7 +98,9 @@ class Container:
                 JobKind.MATCH: self._run_match,
             },
         )
-        self.queue = InProcessJobQueue(self.runner)
+        self.events = build_events(self.settings)
+        self.runner.events = PublishedJobEvents(self.events)
+        self.queue = build_queue(self.settings, self.runner)
         self.runner.requeue = self._requeue
 
     async def _requeue(self, job: SyncJob, delay: float) -> None:
@@ -173,6 +179,7 @@ class Container:
         if close is not None:
             await close()
         await self.crm.close()
+        await self.events.close()
         await self.db.dispose()
 
     async def readiness(self) -> dict[str, str]:

@@ -1,0 +1,45 @@
+"""Job changes as events: each saved state of a job is published on its own
+channel and on the activity channels (all jobs, and its mapping's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.events import EventBus, activity_channel, job_channel
+from domain.jobs.model import COUNTERS, SyncJob
+
+
+def job_event(job: SyncJob) -> dict[str, Any]:
+    """A job's state as a JSON-able event (`seq` orders the states of one job)."""
+    event: dict[str, Any] = {
+        "id": str(job.id),
+        "seq": job.seq,
+        "kind": job.kind.value,
+        "mapping": job.mapping,
+        "direction": job.direction.value if job.direction else None,
+        "trigger": job.trigger,
+        "status": job.status.value,
+        "queued_at": job.queued_at.isoformat(),
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "processed": job.processed,
+        "total": job.total,
+        "message": job.message,
+        "cancel_requested": job.cancel_requested,
+    }
+    event.update({name: getattr(job, name) for name in COUNTERS})
+    return event
+
+
+class PublishedJobEvents:
+    """The runner's `JobEvents`, on an `EventBus`."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self._bus = bus
+
+    async def job_changed(self, job: SyncJob) -> None:
+        event = job_event(job)
+        await self._bus.publish(job_channel(job.id), event)
+        await self._bus.publish(activity_channel(), event)
+        if job.mapping:
+            await self._bus.publish(activity_channel(job.mapping), event)
