@@ -22,8 +22,9 @@ def free_port() -> int:
 async def serve_asgi(app: Any, *, port: int | None = None, lifespan: str = "on") -> AsyncIterator[str]:
     """Run `app` until the block ends; yields its base URL (no trailing slash)."""
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan,
-                            ws="websockets-sansio")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan, ws="websockets-sansio"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
