@@ -287,7 +287,9 @@ def odata_literal(value: AttributeValue) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | Decimal):
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int):
         return str(value)
     if isinstance(value, UUID):
         return str(value)
@@ -341,7 +343,8 @@ class CrmClient(Protocol):
     ) -> AsyncIterator[list[CrmRow]]:
         """Rows with ``modifiedon`` after `since` (all rows when None), ordered by
         modifiedon then id, page by page. modifiedon has one-second resolution: a
-        caller keeping a watermark should overlap it (DOMAIN.md: 1 s)."""
+        caller keeping a watermark should overlap it (DOMAIN.md: 1 s). Deleted rows
+        are not reported (webhooks report them; a write to one is `CrmNotFoundError`)."""
 
     async def get_many(
         self, entity: str, ids: Collection[UUID], select: Sequence[str] | None = None

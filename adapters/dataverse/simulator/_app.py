@@ -35,12 +35,12 @@ class _DropSimulatedResets(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], SimulatedConnectionReset))
 
 
-logging.getLogger("uvicorn.error").addFilter(_DropSimulatedResets())
-
-
 class SimulatorApp:
     def __init__(self, simulator: DataverseSimulator) -> None:
         self.simulator = simulator
+        server_log = logging.getLogger("uvicorn.error")
+        if not any(isinstance(f, _DropSimulatedResets) for f in server_log.filters):
+            server_log.addFilter(_DropSimulatedResets())
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":

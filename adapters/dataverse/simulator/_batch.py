@@ -26,9 +26,20 @@ from adapters.dataverse.simulator._messages import API_PREFIX, ApiRequest, ApiRe
 from adapters.dataverse.simulator._org import Organization
 
 MAX_REQUESTS = 1000
-_REASONS = {200: "OK", 201: "Created", 204: "No Content", 304: "Not Modified", 400: "Bad Request",
-            401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-            412: "Precondition Failed", 429: "Too Many Requests", 500: "Internal Server Error"}  # fmt: skip
+_REASONS = {
+    200: "OK",
+    201: "Created",
+    204: "No Content",
+    304: "Not Modified",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    412: "Precondition Failed",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
 
 Dispatch = Callable[[ApiRequest], ApiResponse]
 

@@ -43,8 +43,14 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _COMPARISONS = {"eq": "=", "ne": "<>", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
-_OPERATOR_KINDS = {"eq": "Equal", "ne": "NotEqual", "gt": "GreaterThan", "ge": "GreaterThanOrEqual",
-                   "lt": "LessThan", "le": "LessThanOrEqual"}  # fmt: skip
+_OPERATOR_KINDS = {
+    "eq": "Equal",
+    "ne": "NotEqual",
+    "gt": "GreaterThan",
+    "ge": "GreaterThanOrEqual",
+    "lt": "LessThan",
+    "le": "LessThanOrEqual",
+}
 _FUNCTIONS = {"contains": "%{}%", "startswith": "{}%", "endswith": "%{}"}
 _FLIPPED = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
 
@@ -238,9 +244,7 @@ def _bind(column: Column, literal: Literal, operator_kind: str) -> Any:
         "date": "Edm.Date",
         "true": "Edm.Boolean",
         "false": "Edm.Boolean",
-    }.get(  # fmt: skip
-        literal.kind, "Edm.Decimal" if "." in str(literal.value) else "Edm.Int32"
-    )
+    }.get(literal.kind, "Edm.Decimal" if "." in str(literal.value) else "Edm.Int32")
     raise query_error(
         "A binary operator with incompatible types was detected. Found operand types "
         f"'{column.edm_type()}' and '{literal_type}' for operator kind '{operator_kind}'."

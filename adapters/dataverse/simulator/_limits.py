@@ -53,8 +53,11 @@ class Limiter:
             now = self.clock()
             self._expire(load, now)
             if load.in_flight >= limits.concurrent_requests:
-                self._refuse(CONCURRENCY_LIMIT, f"Number of concurrent requests exceeded the limit of "
-                             f"{limits.concurrent_requests}.", 1)  # fmt: skip
+                self._refuse(
+                    CONCURRENCY_LIMIT,
+                    f"Number of concurrent requests exceeded the limit of {limits.concurrent_requests}.",
+                    1,
+                )
             if len(load.requests) >= limits.requests_per_window:
                 wait = load.requests[0] + limits.window_seconds - now
                 self._refuse(

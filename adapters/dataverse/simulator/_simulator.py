@@ -133,9 +133,12 @@ class DataverseSimulator:
         roles: Iterable[str] = (),
         user_id: UUID | None = None,
         is_integration_user: bool = False,
+        user_fields: Mapping[str, Any] | None = None,
     ) -> UUID:
         """Register an app (client credentials) and its application user; returns the
-        user's id, which WhoAmI reports for the app's tokens."""
+        user's id, which WhoAmI reports for the app's tokens. `user_fields` sets more
+        systemuser columns (``internalemailaddress``, ``islicensed``…). Registering a
+        known client id again keeps its user and replaces the secret."""
         existing = self.authority.app_user(client_id)
         if existing is not None and user_id is None:
             user = UUID(existing)
@@ -150,6 +153,7 @@ class DataverseSimulator:
                     "accessmode": 4,
                     "islicensed": False,
                     "isintegrationuser": is_integration_user,
+                    **(user_fields or {}),
                 },
                 id=user_id,
             )

@@ -26,8 +26,11 @@ from adapters.dataverse.simulator._serialize import returned_columns, row_json
 from adapters.dataverse.simulator._store import quote
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_BULK = ("Microsoft.Dynamics.CRM.CreateMultiple", "Microsoft.Dynamics.CRM.UpdateMultiple",
-         "Microsoft.Dynamics.CRM.UpsertMultiple")  # fmt: skip
+_BULK = (
+    "Microsoft.Dynamics.CRM.CreateMultiple",
+    "Microsoft.Dynamics.CRM.UpdateMultiple",
+    "Microsoft.Dynamics.CRM.UpsertMultiple",
+)
 
 
 def row_key(meta: EntityMeta, key: str | None) -> str:

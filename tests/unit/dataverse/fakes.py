@@ -55,8 +55,9 @@ class FakeDataverse:
             if self.token_answer is not None:
                 return self.token_answer
             token = f"token-{len(self.token_requests)}"
-            return httpx.Response(200, json={"token_type": "Bearer", "expires_in": self.token_lifetime,
-                                             "access_token": token})  # fmt: skip
+            return httpx.Response(
+                200, json={"token_type": "Bearer", "expires_in": self.token_lifetime, "access_token": token}
+            )
         self.api_requests.append(request)
         answer = self.answers.popleft() if self.answers else httpx.Response(200, json={})
         if isinstance(answer, Exception):
@@ -77,8 +78,13 @@ def client(
     **config: Any,
 ) -> DataverseClient:
     time = time or FakeTime()
-    settings: dict[str, Any] = {"url": URL, "tenant_id": TENANT, "client_id": "couplet-app",
-                                "client_secret": "s3cret-value", "timeout": 5.0}  # fmt: skip
+    settings: dict[str, Any] = {
+        "url": URL,
+        "tenant_id": TENANT,
+        "client_id": "couplet-app",
+        "client_secret": "s3cret-value",
+        "timeout": 5.0,
+    }
     settings.update(config)
     return DataverseClient(
         DataverseConfig(**settings),

@@ -37,8 +37,12 @@ async def test_a_read_sends_the_odata_headers_and_if_none_match_null() -> None:
     assert query_of(request)["$select"] == [
         "accountid,modifiedon,_modifiedby_value,name,_parentaccountid_value"
     ]
-    for name, value in {"Accept": "application/json", "OData-MaxVersion": "4.0", "OData-Version": "4.0",
-                        "If-None-Match": "null"}.items():  # fmt: skip
+    for name, value in {
+        "Accept": "application/json",
+        "OData-MaxVersion": "4.0",
+        "OData-Version": "4.0",
+        "If-None-Match": "null",
+    }.items():
         assert request.headers[name] == value
     assert "Microsoft.Dynamics.CRM.lookuplogicalname" in request.headers["Prefer"]
 

@@ -95,6 +95,13 @@ async def test_backoff_is_capped_and_retries_are_bounded() -> None:
     assert len(fake.api_requests) == 5
 
 
+async def test_a_create_without_a_chosen_id_is_repeated_after_a_503() -> None:
+    fake = FakeDataverse().answer(error(503), no_content(ACCOUNT_ID))
+    async with client(fake) as crm:
+        assert await crm.create("account", {"name": "Adatum Corporation"}) == ADATUM
+    assert len(fake.api_requests) == 2
+
+
 @pytest.mark.parametrize("status", [502, 504])
 async def test_502_and_504_are_retried_for_reads(status: int) -> None:
     fake = FakeDataverse().answer(error(status), ok())

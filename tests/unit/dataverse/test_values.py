@@ -116,6 +116,7 @@ def test_a_row_reads_lookups_under_their_own_names_with_the_annotated_entity() -
         (None, "null"),
         (42, "42"),
         (Decimal("19.90"), "19.90"),
+        (Decimal("1E+3"), "1000"),
     ],
 )
 def test_filter_literals_are_escaped_and_typed(value: object, literal: str) -> None:
