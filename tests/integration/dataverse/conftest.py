@@ -14,28 +14,10 @@ import pytest
 from adapters.dataverse import DataverseClient, DataverseConfig
 from adapters.dataverse.simulator import DataverseSimulator
 from tests.support.servers import serve_asgi
+from tests.support.simulator import SwitchableApp
 
 ADMIN_APP = ("couplet-admin", "admin-secret")
 SYNC_APP = ("couplet-sync", "sync-secret")
-
-
-class SwitchableApp:
-    """Forwards to whichever simulator the current test plugged in."""
-
-    def __init__(self) -> None:
-        self.simulator: DataverseSimulator | None = None
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                else:
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        assert self.simulator is not None, "no simulator plugged in"
-        await self.simulator.app()(scope, receive, send)
 
 
 @dataclass
