@@ -23,8 +23,9 @@ from domain.clock import Clock, IdFactory, SystemClock, Uuid7Factory
 from domain.couplings.matching import run_match
 from domain.couplings.model import Coupling
 from domain.couplings.uncoupling import run_uncouple
-from domain.events import EventBus
-from domain.jobs.events import PublishedJobEvents
+from domain.events import FULL_SYNC_CHANNEL, EventBus
+from domain.fullsync.service import FullSyncService
+from domain.jobs.events import JobListeners, PublishedJobEvents
 from domain.jobs.model import JobKind, SyncJob
 from domain.jobs.ports import JobQueue
 from domain.jobs.runner import JobContext, JobRunner
@@ -99,7 +100,7 @@ class Container:
             },
         )
         self.events = build_events(self.settings)
-        self.runner.events = PublishedJobEvents(self.events)
+        self.runner.events = JobListeners(PublishedJobEvents(self.events), _FullSyncTracker(self))
         self.queue = build_queue(self.settings, self.runner)
         self.runner.requeue = self._requeue
 
@@ -137,6 +138,15 @@ class Container:
     @property
     def sync(self) -> SyncService:
         return SyncService(self.uow, self.jobs, self.clock)
+
+    @property
+    def full_sync(self) -> FullSyncService:
+        return FullSyncService(
+            self.uow, self.crm.client, self.jobs, self.sync, self.clock, self._review_changed
+        )
+
+    async def _review_changed(self, version: int) -> None:
+        await self.events.publish(FULL_SYNC_CHANNEL, {"seq": version})
 
     async def coupled(self, couplings: list[Coupling]) -> None:
         """Couplings were made by hand: run the chosen sync-after, release parked records."""
@@ -210,3 +220,14 @@ class Container:
         """Tell listeners (the sync scheduler) that a Financials table changed."""
         for listener in self.erp_change_listeners:
             await listener(table)
+
+
+class _FullSyncTracker:
+    """Moves the full-sync review on when one of its jobs ends."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    async def job_changed(self, job: SyncJob) -> None:
+        if job.status.is_final:
+            await self._container.full_sync.job_finished(job)

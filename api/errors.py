@@ -24,6 +24,10 @@ class BadUserInput(ApiError):
     code = "BAD_USER_INPUT"
 
 
+class NotConfigured(ApiError):
+    code = "NOT_CONFIGURED"
+
+
 def is_expected(error: GraphQLError) -> bool:
     """Errors shown to clients as they are: ours, and GraphQL's own validation
     errors (no original exception). Everything else is masked."""

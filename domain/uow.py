@@ -9,6 +9,7 @@ from typing import Protocol
 
 from domain.couplings.ports import CouplingStore
 from domain.financials.ports import ErpStore
+from domain.fullsync.ports import FullSyncStore
 from domain.jobs.ports import JobStore
 from domain.mappings.ports import MappingStore
 
@@ -20,6 +21,7 @@ class UnitOfWork(Protocol):
     mappings: MappingStore
     couplings: CouplingStore
     jobs: JobStore
+    full_sync: FullSyncStore
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction: what fails inside it rolls back alone."""

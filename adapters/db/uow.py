@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.engine import WRITE_OPTION, Database
 from adapters.db.repositories.couplings import SqlCouplingStore
 from adapters.db.repositories.financials import SqlErpStore
+from adapters.db.repositories.fullsync import SqlFullSyncStore
 from adapters.db.repositories.jobs import SqlJobStore
 from adapters.db.repositories.mappings import SqlMappingStore
 from domain.clock import Clock, IdFactory
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     mappings: SqlMappingStore
     couplings: SqlCouplingStore
     jobs: SqlJobStore
+    full_sync: SqlFullSyncStore
 
     def __init__(self, db: Database, clock: Clock, ids: IdFactory) -> None:
         self._db = db
@@ -48,6 +50,7 @@ class SqlUnitOfWork:
         self.mappings = SqlMappingStore(self._session, self._clock, self._ids)
         self.couplings = SqlCouplingStore(self._session, self._ids)
         self.jobs = SqlJobStore(self._session, self._ids)
+        self.full_sync = SqlFullSyncStore(self._session, self._clock)
         return self
 
     async def __aexit__(

@@ -21,6 +21,7 @@ from api.errors import code_for, is_expected
 from api.graphql.couplings.operations import CouplingsMutation, CouplingsQuery
 from api.graphql.financials.journal import JournalMutation
 from api.graphql.financials.operations import build as build_financials
+from api.graphql.fullsync.operations import FullSyncMutation, FullSyncQuery
 from api.graphql.jobs.queries import JobsQuery
 from api.graphql.keys import KeysMutation, KeysQuery
 from api.graphql.mappings.operations import MappingsMutation, MappingsQuery
@@ -39,11 +40,20 @@ class Limits:
 _FinancialsQuery, _FinancialsMutation = build_financials()
 
 Query = merge_types(
-    "Query", (ViewerQuery, KeysQuery, MappingsQuery, CouplingsQuery, JobsQuery, _FinancialsQuery)
+    "Query",
+    (ViewerQuery, KeysQuery, MappingsQuery, CouplingsQuery, JobsQuery, FullSyncQuery, _FinancialsQuery),
 )
 Mutation = merge_types(
     "Mutation",
-    (KeysMutation, MappingsMutation, CouplingsMutation, SyncMutation, _FinancialsMutation, JournalMutation),
+    (
+        KeysMutation,
+        MappingsMutation,
+        CouplingsMutation,
+        SyncMutation,
+        FullSyncMutation,
+        _FinancialsMutation,
+        JournalMutation,
+    ),
 )
 
 

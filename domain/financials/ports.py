@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.filters import Node
 from domain.financials.records import ErpRecord, Tombstone, Values
 from domain.financials.tables import TableSpec
 
@@ -39,6 +40,9 @@ class ErpStore(Protocol):
         """Rows whose fields equal every value in `criteria`."""
 
     async def count(self, spec: TableSpec, criteria: Mapping[str, object]) -> int: ...
+
+    async def count_matching(self, spec: TableSpec, condition: Node | None) -> int:
+        """How many rows pass a mapping filter (all rows when None)."""
 
     async def changed_since(
         self,

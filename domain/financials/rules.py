@@ -45,6 +45,8 @@ Rule = Callable[[WriteContext], Awaitable[None]]
 
 
 async def currency_rule(ctx: WriteContext) -> None:
+    if ctx.values.get("symbol") is None:
+        ctx.values["symbol"] = ctx.values.get("code")  # as BC does for the CRM's required symbol
     if ctx.values.get("is_local"):
         if "exchange_rate" in ctx.given and ctx.given["exchange_rate"] != Decimal(1):
             ctx.fail("exchange_rate", "the local currency's exchange rate is 1", ErrorCode.INVALID_VALUE)

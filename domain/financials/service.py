@@ -185,9 +185,10 @@ class FinancialsService:
             "source_type": source.value,
             "source_no": record["no"],
             "description": record.get("description") or record.get("name"),
+            "base_unit_of_measure": record.get("base_unit_of_measure"),
         }
         current = await self._store.get(group_spec, {"code": values["code"]})
-        await self._write(group_spec, current, values)
+        await self._write(group_spec, current, {**(current.values if current else {}), **values})
 
     async def delete(
         self, table_name: str, *, key: Values | None = None, record_id: UUID | None = None

@@ -419,6 +419,7 @@ TABLES: tuple[TableSpec, ...] = (
             choice("source_type", UnitGroupSource, required=True, read_only=True),
             code("source_no", 20, required=True, searchable=True, read_only=True),
             text("description", 100, read_only=True),
+            code("base_unit_of_measure", 10, read_only=True, doc="The item's or resource's base unit"),
         ),
         writable=False,
         deletable=False,

@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.events import EventBus, activity_channel, job_channel
 from domain.jobs.model import COUNTERS, SyncJob
+from domain.jobs.runner import JobEvents
 
 
 def job_event(job: SyncJob) -> dict[str, Any]:
@@ -43,3 +44,14 @@ class PublishedJobEvents:
         await self._bus.publish(activity_channel(), event)
         if job.mapping:
             await self._bus.publish(activity_channel(job.mapping), event)
+
+
+class JobListeners:
+    """Several `JobEvents` as one (announcing, and reacting to finished jobs)."""
+
+    def __init__(self, *listeners: JobEvents) -> None:
+        self._listeners = listeners
+
+    async def job_changed(self, job: SyncJob) -> None:
+        for listener in self._listeners:
+            await listener.job_changed(job)

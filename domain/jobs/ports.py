@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 from uuid import UUID
 
-from domain.jobs.model import JobError, JobRecord, SyncJob
+from domain.jobs.model import JobError, JobRecord, RecordOutcome, SyncJob
 
 
 class DuplicateJobError(Exception):
@@ -27,6 +27,9 @@ class JobStore(Protocol):
     async def add_errors(self, errors: Sequence[JobError]) -> None: ...
 
     async def add_records(self, records: Sequence[JobRecord]) -> None: ...
+
+    async def record_counts(self, job_id: UUID) -> dict[RecordOutcome, int]:
+        """How many records of the job's log ended with each outcome."""
 
     async def request_cancel(self, job_id: UUID) -> SyncJob | None:
         """Flag a job for cancellation; returns it as it now is."""

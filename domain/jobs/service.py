@@ -3,6 +3,7 @@ worker ever looks for a job that is not there yet."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -30,9 +31,12 @@ class JobService:
         direction: SyncDirection | None = None,
         params: dict[str, Any] | None = None,
         dedupe: str | None = None,
+        enqueue: bool = True,
     ) -> SyncJob:
         """Queue a job. With `dedupe`, a queued or running job with the same key is
-        returned instead of a second one (one sync per mapping and direction)."""
+        returned instead of a second one (one sync per mapping and direction). With
+        `enqueue` False the job is only recorded: the caller enqueues it (after
+        recording it elsewhere, so no worker can finish it before that)."""
         async with self._uow() as uow:
             table_mapping = await uow.mappings.get(mapping)
             if table_mapping is None:
@@ -58,8 +62,15 @@ class JobService:
                 if active is None:
                     raise
                 return active
-        await self._queue.enqueue(job)
+        if enqueue:
+            await self._queue.enqueue(job)
         return job
+
+    async def enqueue(self, jobs: Sequence[SyncJob]) -> None:
+        """Hand recorded jobs to the workers (those not yet queued or running elsewhere)."""
+        for job in jobs:
+            if job.status is JobStatus.QUEUED:
+                await self._queue.enqueue(job)
 
     async def cancel(self, job_id: UUID) -> SyncJob:
         """Ask a job to stop: a queued one never starts, a running one stops at its

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from domain.mappings.model import TableMapping
+
 
 def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
     """A dependency cycle as a path (first node repeated at the end), or None."""
@@ -48,3 +50,23 @@ def dependency_order(graph: Mapping[str, Sequence[str]]) -> list[str]:
     for node in graph:
         place(node)
     return done
+
+
+def effective_dependencies(mapping: TableMapping, mappings: Mapping[str, TableMapping]) -> list[str]:
+    """The mappings that must be done before this one: those it declares, and those
+    its enabled lookups translate through (a record cannot be written before the
+    records it refers to are coupled). Lookups that clear the value when the target
+    is not coupled are soft and add nothing (they would make cycles, e.g. a
+    customer's primary contact and a contact's customer)."""
+    found = list(mapping.depends_on)
+    for fm in mapping.fields:
+        target = fm.transform.mapping if fm.enabled and fm.transform is not None else None
+        if (
+            target
+            and target != mapping.name
+            and target in mappings
+            and target not in found
+            and not fm.clear_on_failed_lookup
+        ):
+            found.append(target)
+    return found

@@ -119,6 +119,7 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
             f("symbol", "currencysymbol", TO),
             f("description", "currencyname", TO),
             f("exchange_rate", "exchangerate", TO, transform=Transform.named("reciprocal")),
+            const("currencyprecision", 2),
         ),
     ),
     option_mapping("PAYMENT TERMS", "payment_terms", "paymenttermscode"),
@@ -131,7 +132,10 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
         TO,
         sync_after_coupling=True,
         create_if_no_match=True,
-        fields=(f("code", "name", TO, use_for_matching=True), f("code", "baseuomname", TO)),
+        fields=(
+            f("code", "name", TO, use_for_matching=True),
+            f("base_unit_of_measure", "baseuomname", TO),  # Dataverse creates the base unit with the group
+        ),
     ),
     TableMapping(
         "ITEM UOM",
@@ -230,7 +234,7 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
         depends_on=("ITEM UOM",),
         number_series="I",
         erp_filter="blocked eq false",
-        crm_filter="producttypecode eq 1 and statecode eq 0",
+        crm_filter="producttypecode eq 1 and statecode ne 1",
         interval_minutes=30,
         fields=(
             f("no", "productnumber", TO, use_for_matching=True),
@@ -258,7 +262,7 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
         depends_on=("RESOURCE UOM",),
         number_series="R",
         erp_filter="blocked eq false",
-        crm_filter="producttypecode eq 3 and statecode eq 0",
+        crm_filter="producttypecode eq 3 and statecode ne 1",
         interval_minutes=30,
         fields=(
             f("no", "productnumber", TO, use_for_matching=True),

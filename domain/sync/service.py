@@ -16,7 +16,7 @@ from domain.errors import ErrorCode, ValidationFailed
 from domain.financials.tables import table
 from domain.jobs.model import JobKind, SyncJob
 from domain.jobs.service import JobService
-from domain.mappings.dag import dependency_order
+from domain.mappings.dag import dependency_order, effective_dependencies
 from domain.mappings.model import SyncDirection, TableMapping
 from domain.sync.context import SyncParams
 from domain.uow import UnitOfWork, UnitOfWorkFactory
@@ -41,6 +41,7 @@ class SyncService:
         trigger: str,
         after: Sequence[SyncJob] = (),
         dedupe: bool = True,
+        enqueue: bool = True,
     ) -> SyncJob:
         extra = {"after_jobs": [str(j.id) for j in after]} if after else {}
         return await self._jobs.start(
@@ -50,6 +51,7 @@ class SyncService:
             direction=direction,
             params={**params.as_params(), **extra},
             dedupe=dedupe_key(mapping.name, direction) if dedupe else None,
+            enqueue=enqueue,
         )
 
     async def run_mapping(
@@ -61,6 +63,7 @@ class SyncService:
         trigger: str = "manual",
         after: Sequence[SyncJob] = (),
         full: bool = False,
+        enqueue: bool = True,
     ) -> list[SyncJob]:
         """One job per pass: ERP → CRM first, then CRM → ERP (which waits for it)."""
         async with self._uow() as uow:
@@ -73,7 +76,11 @@ class SyncService:
         params = SyncParams(full=full or not only_modified)
         jobs: list[SyncJob] = []
         for one_way in chosen.passes():
-            jobs.append(await self._pass(mapping, one_way, params, trigger=trigger, after=[*after, *jobs]))
+            jobs.append(
+                await self._pass(
+                    mapping, one_way, params, trigger=trigger, after=[*after, *jobs], enqueue=enqueue
+                )
+            )
         return jobs
 
     async def sync_modified(self, *, trigger: str = "manual") -> list[SyncJob]:
@@ -82,8 +89,12 @@ class SyncService:
         async with self._uow() as uow:
             mappings = {m.name: m for m in await uow.mappings.all() if m.enabled and m.parent is None}
         started: dict[str, list[SyncJob]] = {}
-        for name in dependency_order({n: m.depends_on for n, m in mappings.items()}):
-            after = [job for dep in mappings[name].depends_on for job in started.get(dep, [])]
+        for name in dependency_order({n: effective_dependencies(m, mappings) for n, m in mappings.items()}):
+            after = [
+                job
+                for dep in effective_dependencies(mappings[name], mappings)
+                for job in started.get(dep, [])
+            ]
             started[name] = await self.run_mapping(name, trigger=trigger, after=after)
         return [job for jobs in started.values() for job in jobs]
 

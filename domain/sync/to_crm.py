@@ -22,6 +22,7 @@ from domain.filters import matches, parse
 from domain.financials.records import ErpRecord
 from domain.financials.tables import table
 from domain.jobs.model import ErrorClass
+from domain.mappings.crm_rules import updatable
 from domain.mappings.model import DeletionConflictResolution, SyncDirection
 from domain.sync.context import SyncContext
 from domain.sync.decisions import decide
@@ -230,7 +231,10 @@ async def _update(
         return
     mapping, spec = sc.mapping, table(sc.mapping.erp_table)
     rows: dict[UUID, CrmRow] | None = None
-    if mapping.direction is SyncDirection.BIDIRECTIONAL or sc.params.force:
+    # Read the CRM rows where a conflict is possible (bidirectional), where every value
+    # is to be written (forced), and for pairs never synced (only what differs is sent).
+    never_synced = any(c.snapshot is None for _, c, _ in updates)
+    if mapping.direction is SyncDirection.BIDIRECTIONAL or sc.params.force or never_synced:
         attributes = sorted({a for _, _, values in updates for a in values})
         found = await sc.crm.get_many(
             mapping.crm_entity, [c.crm_id for _, c, _ in updates if c.crm_id], attributes
@@ -251,6 +255,7 @@ async def _update(
             values, dict(row.attributes) if row else None, snapshot, sc.shared, sc.winner, "erp", "crm"
         )
         coupling.merge_pending = coupling.merge_pending or bool(decision.other_side)
+        writable = updatable(mapping.crm_entity, decision.write)
         if decision.conflicts:
             ledger.failed(
                 coupling,
@@ -261,7 +266,7 @@ async def _update(
                 crm_ref=_crm_ref(coupling),
                 conflict=decision.conflicts,
             )
-        elif not decision.write:
+        elif not writable:
             ledger.succeeded(
                 coupling,
                 SyncOutcome.UNCHANGED,
@@ -275,7 +280,7 @@ async def _update(
                 Update(
                     mapping.crm_entity,
                     coupling.crm_id,
-                    cast(Attributes, decision.write),
+                    cast(Attributes, writable),
                     etag=row.etag if row else None,
                 )
             )

@@ -9,7 +9,7 @@ from tests.support.graphql import GraphQLClient
 
 
 async def upsert(gql: GraphQLClient, label: str, values: dict[str, Any]) -> dict[str, Any]:
-    field = label[0].lower() + label[1:]
+    field = {"PaymentTerms": "paymentTerm"}.get(label, label[0].lower() + label[1:])
     payload = await gql.mutate(
         f"mutation($i: {label}Input!) {{ p: upsert{label}(input: $i) {{ {field} {{ id }} "
         "userErrors { field message code } } }",

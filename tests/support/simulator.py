@@ -49,8 +49,13 @@ async def plugged_simulator(app: SwitchableApp, **options: Any) -> AsyncIterator
 async def connect(container: Container, simulator: DataverseSimulator, url: str) -> None:
     """Store a configured, enabled connection to the simulator (what setup leaves)."""
     client_id, secret = SYNC_APP
+    # the integration user holds what Couplet's solution roles grant: customizing option sets
     user = simulator.register_app(
-        client_id, secret, full_name="Couplet Integration", is_integration_user=True
+        client_id,
+        secret,
+        full_name="Couplet Integration",
+        is_integration_user=True,
+        roles=["System Customizer"],
     )
     now = container.clock.now()
     async with container.db.transaction() as session:

@@ -172,6 +172,7 @@ class UnitGroup(Base, Record):
     source_type: Mapped[str] = mapped_column(sa.String(20))
     source_no: Mapped[str] = mapped_column(sa.String(20))
     description: Mapped[str | None] = mapped_column(sa.String(100))
+    base_unit_of_measure: Mapped[str | None] = mapped_column(sa.String(10))
 
 
 class SalesPrice(Base, Record):

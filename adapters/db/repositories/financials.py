@@ -18,7 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import is_foreign_key_violation, is_unique_violation
+from adapters.db.filters_sql import compile_filter
 from adapters.db.models import FINANCIALS_MODELS, Tombstone
+from domain.filters import Node
 from domain.financials.ports import DuplicateKeyError, ReferenceViolationError
 from domain.financials.records import ErpRecord, Values
 from domain.financials.records import Tombstone as DomainTombstone
@@ -145,6 +147,13 @@ class SqlErpStore:
         if after is not None:
             stmt = stmt.where(t.c.id > after)
         return [_record(spec, r) for r in await self._rows(stmt)]
+
+    async def count_matching(self, spec: TableSpec, condition: Node | None) -> int:
+        t = _table(spec)
+        stmt = sa.select(sa.func.count()).select_from(t)
+        if condition is not None:
+            stmt = stmt.where(compile_filter(condition, t))
+        return int((await self.session.execute(stmt)).scalar_one())
 
     async def insert(self, spec: TableSpec, record_id: UUID, values: Values, at: datetime) -> ErpRecord:
         t = _table(spec)

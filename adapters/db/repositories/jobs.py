@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.errors import is_unique_violation
 from adapters.db.models import JobRecordRow, SyncJobErrorRow, SyncJobRow
 from domain.clock import IdFactory
-from domain.jobs.model import COUNTERS, JobError, JobKind, JobRecord, JobStatus, SyncJob
+from domain.jobs.model import COUNTERS, JobError, JobKind, JobRecord, JobStatus, RecordOutcome, SyncJob
 from domain.jobs.ports import DuplicateJobError
 from domain.mappings.model import SyncDirection
 
@@ -151,6 +151,14 @@ class SqlJobStore:
                 for r in records
             ],
         )
+
+    async def record_counts(self, job_id: UUID) -> dict[RecordOutcome, int]:
+        stmt = (
+            sa.select(JobRecordRow.outcome, sa.func.count())
+            .where(JobRecordRow.job_id == job_id)
+            .group_by(JobRecordRow.outcome)
+        )
+        return {RecordOutcome(o): int(n) for o, n in (await self.session.execute(stmt)).all()}
 
     async def request_cancel(self, job_id: UUID) -> SyncJob | None:
         await self.session.execute(

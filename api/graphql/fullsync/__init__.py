@@ -1,0 +1,1 @@
+"""The full-sync review: read, start, restart a line, reset."""
