@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     max_aliases: int = 40
     max_page_size: int = 100
     max_body_bytes: int = 1_000_000
+    change_triggers: bool = True
+    change_debounce_seconds: float = 2.0
     crm_timeout_seconds: float = 30.0
     crm_max_concurrency: int = 8
     db_pool_size: int = 10

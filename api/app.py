@@ -23,6 +23,7 @@ from api.auth import bearer_secret
 from api.container import Container
 from api.context import Context
 from api.graphql.schema import Limits, build_schema
+from api.webhooks import router as webhooks_router
 
 log = structlog.get_logger("couplet.api")
 
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(webhooks_router)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

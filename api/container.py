@@ -11,13 +11,15 @@ from uuid import UUID
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from adapters.crm_provider import CrmProvider
+from adapters.crm_provider import CONNECTION_ID, CrmProvider
 from adapters.db.engine import Database
+from adapters.db.models import ConnectionRow
 from adapters.db.repositories.api_keys import ApiKeyRepository
 from adapters.db.uow import SqlUnitOfWork
 from adapters.events import build_events
 from adapters.queue import build_queue
 from adapters.settings import Settings
+from api.triggers import ChangeTriggers
 from domain.auth import Principal, hash_secret
 from domain.clock import Clock, IdFactory, SystemClock, Uuid7Factory
 from domain.couplings.matching import run_match
@@ -86,6 +88,7 @@ class Container:
     runner: JobRunner = field(init=False)
     queue: JobQueue = field(init=False)
     events: EventBus = field(init=False)
+    triggers: ChangeTriggers = field(init=False)
 
     def __post_init__(self) -> None:
         self.crm = CrmProvider(self.db, self.settings)
@@ -103,6 +106,14 @@ class Container:
         self.runner.events = JobListeners(PublishedJobEvents(self.events), _FullSyncTracker(self))
         self.queue = build_queue(self.settings, self.runner)
         self.runner.requeue = self._requeue
+        self.triggers = ChangeTriggers(
+            self.uow,
+            lambda: self.sync,
+            delay=self.settings.change_debounce_seconds,
+            enabled=self.connection_enabled,
+        )
+        if self.settings.change_triggers:
+            self.erp_change_listeners.append(self.triggers.erp_changed)
 
     async def _requeue(self, job: SyncJob, delay: float) -> None:
         await self.queue.enqueue(job, defer=delay)
@@ -184,7 +195,14 @@ class Container:
     async def _run_sync(self, ctx: JobContext) -> None:
         await run_sync(ctx, await self.crm.client(), self._released)
 
+    async def connection_enabled(self) -> bool:
+        """Whether the CRM connection is set up and enabled (schedules and triggers wait otherwise)."""
+        async with self.db.read() as session:
+            row = await session.get(ConnectionRow, CONNECTION_ID)
+        return bool(row is not None and row.is_enabled)
+
     async def close(self) -> None:
+        await self.triggers.close()
         close = getattr(self.queue, "close", None)
         if close is not None:
             await close()

@@ -27,6 +27,7 @@ from api.graphql.keys import KeysMutation, KeysQuery
 from api.graphql.mappings.operations import MappingsMutation, MappingsQuery
 from api.graphql.sync.operations import SyncMutation
 from api.graphql.viewer import ViewerQuery
+from api.graphql.webhooks import WebhooksMutation
 from api.metrics import GraphQLMetrics
 
 
@@ -51,6 +52,7 @@ Mutation = merge_types(
         CouplingsMutation,
         SyncMutation,
         FullSyncMutation,
+        WebhooksMutation,
         _FinancialsMutation,
         JournalMutation,
     ),

@@ -54,6 +54,14 @@ class SyncService:
             enqueue=enqueue,
         )
 
+    async def start_pass(
+        self, name: str, direction: SyncDirection, params: SyncParams, *, trigger: str
+    ) -> SyncJob:
+        """One pass of a mapping over the records `params` names."""
+        async with self._uow() as uow:
+            mapping = await require_mapping(uow, name)
+        return await self._pass(mapping, direction, params, trigger=trigger, dedupe=False)
+
     async def run_mapping(
         self,
         name: str,

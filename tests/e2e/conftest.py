@@ -29,6 +29,7 @@ async def container(
         data_dir=tmp_path_factory.mktemp("data"),
         max_body_bytes=200_000,
         secret_key=Fernet.generate_key().decode(),
+        change_triggers=False,  # tests start syncs themselves; test_change_triggers turns them on
     )
     container = Container(settings=settings, db=session_database)
     yield container

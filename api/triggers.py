@@ -1,0 +1,89 @@
+"""Event-driven sync: an ERP write through the API, or a CRM webhook, starts the
+affected mappings' sync within a few seconds. Changes are debounced per mapping
+and direction: a burst of writes starts one job. When that mapping's job is
+already running (it may have read past the change), the trigger waits and tries
+again, so no change waits for the schedule."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from uuid import UUID
+
+from domain.jobs.model import JobStatus
+from domain.mappings.model import SyncDirection
+from domain.sync.context import SyncParams
+from domain.sync.service import SyncService
+from domain.sync.triggers import affected_by_crm_change, affected_by_erp_change
+from domain.uow import UnitOfWorkFactory
+
+log = logging.getLogger("couplet.triggers")
+RETRY_SECONDS = 2.0
+
+
+class ChangeTriggers:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        sync: Callable[[], SyncService],
+        *,
+        delay: float,
+        enabled: Callable[[], object],
+    ) -> None:
+        self._uow = uow
+        self._sync = sync
+        self._delay = delay
+        self._enabled = enabled
+        self._timers: dict[tuple[str, SyncDirection], asyncio.Task[None]] = {}
+        self._crm_ids: dict[str, set[UUID]] = defaultdict(set)
+
+    async def erp_changed(self, table_name: str) -> None:
+        async with self._uow() as uow:
+            mappings = await uow.mappings.all()
+        for name in affected_by_erp_change(table_name, mappings):
+            self._arm(name, SyncDirection.TO_CRM)
+
+    async def crm_changed(self, entity: str, row_id: UUID) -> list[str]:
+        """A CRM row changed (webhook): sync it into the ERP soon; the mappings touched."""
+        async with self._uow() as uow:
+            names = affected_by_crm_change(entity, await uow.mappings.all())
+        for name in names:
+            self._crm_ids[name].add(row_id)
+            self._arm(name, SyncDirection.FROM_CRM)
+        return names
+
+    def _arm(self, name: str, direction: SyncDirection) -> None:
+        key = (name, direction)
+        if key not in self._timers:
+            self._timers[key] = asyncio.create_task(self._fire(name, direction, self._delay))
+
+    async def _fire(self, name: str, direction: SyncDirection, delay: float) -> None:
+        try:
+            while True:
+                await asyncio.sleep(delay)
+                if not await self._enabled():  # type: ignore[misc]
+                    return
+                if await self._start(name, direction):
+                    return
+                delay = RETRY_SECONDS
+        except Exception:
+            log.exception("change trigger for %s failed", name)
+        finally:
+            self._timers.pop((name, direction), None)
+
+    async def _start(self, name: str, direction: SyncDirection) -> bool:
+        """Start the pass; False while a running job of it might have missed the change."""
+        sync = self._sync()
+        if direction is SyncDirection.FROM_CRM:
+            ids, self._crm_ids[name] = self._crm_ids[name], set()
+            await sync.start_pass(name, direction, SyncParams(crm_ids=tuple(ids)), trigger="crm change")
+            return True
+        jobs = await sync.run_mapping(name, direction, trigger="erp change")
+        return all(job.status is JobStatus.QUEUED for job in jobs)
+
+    async def close(self) -> None:
+        for task in list(self._timers.values()):
+            task.cancel()
+        await asyncio.gather(*self._timers.values(), return_exceptions=True)

@@ -1,0 +1,147 @@
+"""Changes sync within seconds: ERP writes through the API, and CRM webhooks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from adapters.dataverse.simulator import DataverseSimulator
+from api.app import create_app
+from api.container import Container
+from domain.auth import Role
+from tests.e2e.sync_support import coupling_of, create_in_crm
+from tests.support.erp import customer, local_currency_coupled, seed_mappings
+from tests.support.graphql import GraphQLClient
+from tests.support.servers import serve_asgi
+from tests.support.waiting import eventually
+
+HEADER = "x-couplet-webhook-key"
+
+
+@pytest.fixture
+async def live(
+    container: Container, keys: dict[Role, str], gql: GraphQLClient, crm: DataverseSimulator
+) -> AsyncIterator[tuple[GraphQLClient, Container, str]]:
+    """The API with change triggers on (and a short debounce), on the same database."""
+    settings = container.settings.model_copy(
+        update={"change_triggers": True, "change_debounce_seconds": 0.05}
+    )
+    live_container = Container(settings=settings, db=container.db)
+    await seed_mappings(gql.with_key(keys[Role.ADMIN]))
+    await local_currency_coupled(gql, crm)
+    async with (
+        serve_asgi(create_app(container=live_container)) as url,
+        httpx.AsyncClient(base_url=url) as http,
+    ):
+        yield GraphQLClient(http, keys[Role.INTEGRATION]), live_container, url
+        await live_container.triggers.close()
+        await live_container.queue.drain()  # type: ignore[attr-defined]
+        await live_container.crm.close()
+
+
+async def account_of(gql: GraphQLClient, container: Container, no: str, name: str) -> uuid.UUID:
+    await customer(gql, no, name)
+    await create_in_crm(gql, container, "CUSTOMER", [no])
+    return uuid.UUID((await coupling_of(gql, "customer", no))["crmId"])
+
+
+async def test_an_erp_write_reaches_the_crm_within_seconds(
+    live: tuple[GraphQLClient, Container, str],
+    gql: GraphQLClient,
+    container: Container,
+    crm: DataverseSimulator,
+) -> None:
+    client, _, _ = live
+    adatum = await account_of(gql, container, "C1", "Adatum Corporation")
+    await customer(client, "C1", "Adatum Corporation", city="Vejle")
+    await eventually(lambda: _value(crm, "account", adatum, "address1_city", "Vejle"))
+
+
+async def _value(crm: DataverseSimulator, entity: str, row_id: uuid.UUID, name: str, wanted: object) -> bool:
+    row = crm.row(entity, row_id)
+    return row is not None and row.get(name) == wanted
+
+
+async def webhook_key(gql: GraphQLClient, keys: dict[Role, str]) -> str:
+    payload = await gql.with_key(keys[Role.ADMIN]).mutate(
+        "mutation { p: rotateWebhookKey { key userErrors { code } } }"
+    )
+    return str(payload["key"])
+
+
+async def test_a_crm_edit_reaches_the_erp_through_the_webhook(
+    live: tuple[GraphQLClient, Container, str],
+    gql: GraphQLClient,
+    container: Container,
+    crm: DataverseSimulator,
+    keys: dict[Role, str],
+) -> None:
+    _, _, url = live
+    adatum = await account_of(gql, container, "C1", "Adatum Corporation")
+    crm.register_webhook(
+        f"{url}/webhooks/dataverse",
+        entities=["account"],
+        header_name=HEADER,
+        header_value=await webhook_key(gql, keys),
+    )
+    crm.update_row("account", adatum, {"telephone1": "+45 7000 0000"})
+
+    async def phone() -> bool:
+        data = await gql.data('{ customer(no: "C1") { phone } }')
+        return bool(data["customer"]["phone"] == "+45 7000 0000")
+
+    await eventually(phone)
+
+
+async def test_a_webhook_without_the_key_is_refused(
+    live: tuple[GraphQLClient, Container, str], gql: GraphQLClient, keys: dict[Role, str]
+) -> None:
+    _, _, url = live
+    await webhook_key(gql, keys)
+    body = {"MessageName": "Update", "PrimaryEntityName": "account", "PrimaryEntityId": str(uuid.uuid4())}
+    async with httpx.AsyncClient() as http:
+        missing = await http.post(f"{url}/webhooks/dataverse", json=body)
+        wrong = await http.post(f"{url}/webhooks/dataverse", json=body, headers={HEADER: "guess"})
+    assert (missing.status_code, wrong.status_code) == (401, 401)
+
+
+async def test_a_deleted_crm_row_loses_its_coupling_and_the_erp_record_stays(
+    live: tuple[GraphQLClient, Container, str],
+    gql: GraphQLClient,
+    container: Container,
+    crm: DataverseSimulator,
+    keys: dict[Role, str],
+) -> None:
+    _, _, url = live
+    adatum = await account_of(gql, container, "C1", "Adatum Corporation")
+    key = await webhook_key(gql, keys)
+    body = {"MessageName": "Delete", "PrimaryEntityName": "account", "PrimaryEntityId": str(adatum)}
+    async with httpx.AsyncClient() as http:
+        response = await http.post(f"{url}/webhooks/dataverse", json=body, headers={HEADER: key})
+    assert response.json() == {"status": "accepted", "uncoupled": 1}
+    data = await gql.data('{ customer(no: "C1") { name coupling { id } } }')
+    assert data["customer"] == {"name": "Adatum Corporation", "coupling": None}
+
+
+async def test_the_integrations_own_changes_are_ignored(
+    live: tuple[GraphQLClient, Container, str],
+    gql: GraphQLClient,
+    container: Container,
+    crm: DataverseSimulator,
+    keys: dict[Role, str],
+) -> None:
+    _, _, url = live
+    key = await webhook_key(gql, keys)
+    connection_user = next(u["systemuserid"] for u in crm.rows("systemuser") if u.get("isintegrationuser"))
+    body = {
+        "MessageName": "Update",
+        "PrimaryEntityName": "account",
+        "PrimaryEntityId": str(uuid.uuid4()),
+        "InitiatingUserId": str(connection_user),
+    }
+    async with httpx.AsyncClient() as http:
+        response = await http.post(f"{url}/webhooks/dataverse", json=body, headers={HEADER: key})
+    assert response.json()["status"] == "ignored"
