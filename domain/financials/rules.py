@@ -120,6 +120,18 @@ async def sales_price_rule(ctx: WriteContext) -> None:
             )
 
 
+async def complete_price_unit(store: ErpStore, values: dict[str, object]) -> None:
+    """A price without a unit is for the base unit: say so, so one price has one key
+    (and the CRM price list item gets its unit)."""
+    if values.get("unit_of_measure") is not None:
+        return
+    owner = "item" if values.get("item_no") is not None else "resource"
+    owner_no = values.get(f"{owner}_no")
+    record = await store.get(table(owner), {"no": owner_no}) if owner_no is not None else None
+    if record is not None:
+        values["unit_of_measure"] = record.get("base_unit_of_measure")
+
+
 async def _unit_of(store: ErpStore, owner: str, owner_no: object, unit: object) -> ErpRecord | None:
     return await store.get(table(f"{owner}_unit_of_measure"), {f"{owner}_no": owner_no, "code": unit})
 

@@ -14,7 +14,7 @@ from domain.errors import ErrorCode, FieldError, ValidationFailed
 from domain.financials.enums import EntryType, ItemType, UnitGroupSource
 from domain.financials.ports import DuplicateKeyError, ErpStore, ReferenceViolationError
 from domain.financials.records import ErpRecord, Values
-from domain.financials.rules import RULES, WriteContext
+from domain.financials.rules import RULES, WriteContext, complete_price_unit
 from domain.financials.tables import ChildSpec, TableSpec, referencing_fields, table
 from domain.financials.validation import missing_required, normalize, with_defaults
 
@@ -42,6 +42,8 @@ class FinancialsService:
                 None, f"{spec.label} records are not written directly", ErrorCode.INVALID_STATE
             )
         clean, errors = normalize(spec, given)
+        if spec.name == "sales_price" and not errors:
+            await complete_price_unit(self._store, clean)
         key = {k: clean.get(k) for k in spec.key}
         if not spec.by_id:
             errors += [

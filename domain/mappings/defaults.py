@@ -300,12 +300,14 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
         only_coupled=False,
         depends_on=("CUSTPRCGRP-PRICE", "ITEM-PRODUCT"),
         interval_minutes=30,
-        erp_filter="sales_type eq 'CUSTOMER_PRICE_GROUP' and item_no ne null and minimum_quantity eq 0",
+        # a CRM price list has one currency (the local one, CUSTPRCGRP-PRICE) and its items take
+        # it from the list, so prices in other currencies stay in the ERP, as BC's do
+        erp_filter="sales_type eq 'CUSTOMER_PRICE_GROUP' and item_no ne null and minimum_quantity eq 0 "
+        "and currency_code eq null",
         fields=(
             lookup("sales_code", "pricelevelid", TO, "CUSTPRCGRP-PRICE"),
             lookup("item_no", "productid", TO, "ITEM-PRODUCT"),
             lookup("unit_of_measure", "uomid", TO, "ITEM UOM", "{item_no}|{value}"),
-            lookup("currency_code", "transactioncurrencyid", TO, "CURRENCY", blank_means=LCY),
             const("pricingmethodcode", 1),
             f("unit_price", "amount", TO),
         ),
