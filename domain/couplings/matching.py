@@ -262,8 +262,7 @@ async def run_match(
             ctx.advance()
         if not dry_run and new:
             async with ctx.uow() as uow:
-                for coupling in new:
-                    await uow.couplings.add(coupling)
+                await uow.couplings.add_many(new)
             if on_coupled is not None:
                 await on_coupled(mapping, [c.erp_id for c in new], sync_after)
         if not dry_run and unmatched and on_unmatched is not None:

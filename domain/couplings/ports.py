@@ -50,7 +50,12 @@ class CouplingStore(Protocol):
     async def add(self, coupling: Coupling) -> None:
         """Insert; raises DuplicateCouplingError when either side is already coupled."""
 
+    async def add_many(self, couplings: Sequence[Coupling]) -> None:
+        """Insert many; raises DuplicateCouplingError (and inserts none) on a clash."""
+
     async def save(self, coupling: Coupling) -> None: ...
+
+    async def save_many(self, couplings: Sequence[Coupling]) -> None: ...
 
     async def remove(self, coupling_ids: Collection[UUID]) -> int:
         """Delete these couplings (and their history); how many there were."""

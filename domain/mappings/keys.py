@@ -5,12 +5,18 @@ not the key)."""
 from __future__ import annotations
 
 import string
+from functools import lru_cache
 from collections.abc import Mapping
 
 from domain.financials.tables import TableSpec
 from domain.mappings.model import FieldMapping
 
 _FORMATTER = string.Formatter()
+
+
+@lru_cache(maxsize=256)
+def _names(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in _FORMATTER.parse(template) if name)
 
 
 def referenced_key(
@@ -24,7 +30,7 @@ def referenced_key(
     template = fm.transform.key_template or "{value}"
     if values.get(fm.erp_field) is None and fm.transform.blank_means is not None:
         template = fm.transform.blank_means
-    names = {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+    names = _names(template)
     context = {**values, "value": values.get(fm.erp_field), "lcy": lcy}
     if any(context.get(name) is None for name in names):
         return None

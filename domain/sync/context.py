@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from domain.crm import CrmClient
 from domain.jobs.runner import JobContext
-from domain.mappings.model import SyncDirection, TableMapping, UpdateConflictResolution
+from domain.mappings.model import FieldMapping, SyncDirection, TableMapping, UpdateConflictResolution
 from domain.sync.decisions import Winner
 
 CoupledHook = Callable[[str, list[UUID]], Awaitable[None]]
@@ -68,6 +69,12 @@ class SyncContext:
     lcy: str | None
     integration_user: UUID | None = None
     on_coupled: CoupledHook | None = None
+    coupled_now: set[str] = field(default_factory=set)  # mappings that got couplings in this pass
+
+    @cached_property
+    def fields(self) -> tuple[FieldMapping, ...]:
+        """The enabled field mappings this pass writes."""
+        return self.mapping.fields_for(self.direction)
 
     @property
     def creates(self) -> bool:

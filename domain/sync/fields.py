@@ -211,6 +211,11 @@ def crm_to_erp(
     return key.split("|")[parts.index("{value}")] if "{value}" in parts and len(parts) > 1 else key
 
 
+def plain_to_crm(value: object) -> object:
+    """A value without a transform, in the form the CRM port takes."""
+    return _crm_form(value)
+
+
 def _crm_form(value: object) -> object:
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime.combine(value, time(), UTC)

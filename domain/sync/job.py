@@ -62,6 +62,9 @@ async def run_sync(ctx: JobContext, crm: CrmClient, on_coupled: CoupledHook | No
             await run_options_to_crm(sc)
         else:
             await run_to_crm(sc)
+        if sc.on_coupled is not None:
+            for name in sorted(sc.coupled_now):
+                await sc.on_coupled(name, [])
     except CrmThrottledError as error:
         raise JobRetry(error.retry_after or 30.0, f"the CRM asked to wait: {error}") from error
     except CrmTransientError as error:

@@ -147,10 +147,8 @@ class Ledger:
 
     async def write(self, uow: UnitOfWork) -> None:
         """Write the page's bookkeeping in the caller's unit of work."""
-        for coupling in self.added:
-            await uow.couplings.add(coupling)
-        for coupling in self.saved.values():
-            await uow.couplings.save(coupling)
+        await uow.couplings.add_many(self.added)
+        await uow.couplings.save_many(list(self.saved.values()))
         if self.removed:
             await uow.couplings.remove(self.removed)
         await uow.couplings.add_history(self.history)
@@ -160,9 +158,10 @@ class Ledger:
             await uow.couplings.unpark(self.sc.mapping.name, self.direction, self.unparked)
 
     async def done(self) -> None:
-        """After the commit: release records parked for the new couplings, save progress."""
-        if self.newly_coupled and self.sc.on_coupled is not None:
-            await self.sc.on_coupled(self.sc.mapping.name, self.newly_coupled)
+        """After the commit: note new couplings (records parked for them are released
+        when the pass ends), save progress."""
+        if self.newly_coupled:
+            self.sc.coupled_now.add(self.sc.mapping.name)
         await self.sc.job.checkpoint()
 
 

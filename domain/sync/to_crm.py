@@ -7,10 +7,13 @@ late). Page by page: lookups translated for the whole page, CRM rows read only
 where a conflict is possible (bidirectional mappings), creates written with
 UpsertMultiple under client-chosen ids recorded first as pending couplings (so a
 retry after a crash re-sends the same ids and never duplicates), updates sent as
-one non-atomic $batch of PATCHes each carrying the row's ETag."""
+one non-atomic $batch of PATCHes each carrying the row's ETag. A few pages are in
+flight at once (reading the next while the CRM writes the last), so the bulk
+requests overlap without unbounded memory."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import cast
@@ -26,11 +29,12 @@ from domain.mappings.crm_rules import updatable
 from domain.mappings.model import DeletionConflictResolution, SyncDirection
 from domain.sync.context import SyncContext
 from domain.sync.decisions import decide
-from domain.sync.fields import Translations, Unresolved, erp_to_crm, translations_to_crm
+from domain.sync.fields import Translations, Unresolved, erp_to_crm, plain_to_crm, translations_to_crm
 from domain.sync.ledger import Ledger, unresolved_message
 from domain.sync.values import snapshot_of
 
 PAGE = 500
+PAGES_IN_FLIGHT = 3  # pages being written while the next is read: bounded memory, overlapped waits
 ERP_OVERLAP = timedelta(seconds=2)
 RETRY_LIMIT = 5000
 ERROR_CLASS = {
@@ -60,13 +64,25 @@ async def run_to_crm(sc: SyncContext) -> None:
     watermark = sc.mapping.erp_watermark
     since = None if sc.params.full or watermark is None else watermark - ERP_OVERLAP
     cursor = None
-    while True:
-        async with sc.job.uow() as uow:
-            records = await uow.erp.changed_since(spec, since, sc.started, after=cursor, limit=PAGE)
-        if not records:
-            break
-        cursor = (records[-1].modified_at, records[-1].id)
-        await _page(sc, [r for r in records if r.id not in done], forced=False)
+    in_flight: set[asyncio.Task[None]] = set()
+    try:
+        while True:
+            async with sc.job.uow() as uow:
+                records = await uow.erp.changed_since(spec, since, sc.started, after=cursor, limit=PAGE)
+            if not records:
+                break
+            cursor = (records[-1].modified_at, records[-1].id)
+            in_flight.add(
+                asyncio.create_task(_page(sc, [r for r in records if r.id not in done], forced=False))
+            )
+            if len(in_flight) >= PAGES_IN_FLIGHT:
+                finished, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in finished:
+                    task.result()
+        await asyncio.gather(*in_flight)
+    finally:
+        for task in in_flight:
+            task.cancel()
     await _deleted_sources(sc, since)
     async with sc.job.uow() as uow:
         await uow.mappings.set_watermarks(sc.mapping.name, erp=sc.started, crm=None)
@@ -91,10 +107,13 @@ def desired_values(
     """The CRM attributes this pass writes for a record."""
     values: dict[str, object] = {}
     problems: list[Unresolved] = []
-    for fm in sc.mapping.fields_for(SyncDirection.TO_CRM):
+    for fm in sc.fields:
         if fm.crm_attribute is None:
             continue
-        value = erp_to_crm(fm, record, sc.mappings, tables)
+        if fm.transform is None and not fm.is_constant and fm.erp_field is not None:
+            value = plain_to_crm(record.values.get(fm.erp_field))  # the common case, kept cheap
+        else:
+            value = erp_to_crm(fm, record, sc.mappings, tables)
         if isinstance(value, Unresolved):
             if not fm.clear_on_failed_lookup:
                 problems.append(value)
@@ -159,8 +178,7 @@ async def _page(sc: SyncContext, records: Sequence[ErpRecord], *, forced: bool) 
             updates.append((record, coupling, values))
     if ledger.added:  # the pending couplings are committed before the CRM sees the ids
         async with sc.job.uow() as uow:
-            for coupling in ledger.added:
-                await uow.couplings.add(coupling)
+            await uow.couplings.add_many(ledger.added)
         ledger.added.clear()
     await _create(sc, ledger, creates)
     await _update(sc, ledger, updates, forced=forced)

@@ -224,20 +224,30 @@ class SqlCouplingStore:
             )
 
     async def add(self, coupling: Coupling) -> None:
+        await self.add_many([coupling])
+
+    async def add_many(self, couplings: Sequence[Coupling]) -> None:
+        """Insert in one statement per chunk; any side already coupled refuses the lot."""
+        if not couplings:
+            return
         try:
             async with self.session.begin_nested():
-                await self.session.execute(sa.insert(CouplingRow).values(**_columns(coupling)))
+                for start in range(0, len(couplings), IN_CHUNK):
+                    await self.session.execute(
+                        sa.insert(CouplingRow), [_columns(c) for c in couplings[start : start + IN_CHUNK]]
+                    )
         except IntegrityError as error:
             if is_unique_violation(error):
                 raise DuplicateCouplingError(str(error.orig)) from error
             raise
 
     async def save(self, coupling: Coupling) -> None:
-        values = _columns(coupling)
-        del values["id"]
-        await self.session.execute(
-            sa.update(CouplingRow).where(CouplingRow.id == coupling.id).values(**values)
-        )
+        await self.save_many([coupling])
+
+    async def save_many(self, couplings: Sequence[Coupling]) -> None:
+        """Update by primary key, many rows per statement."""
+        if couplings:
+            await self.session.execute(sa.update(CouplingRow), [_columns(c) for c in couplings])
 
     async def remove(self, coupling_ids: Collection[UUID]) -> int:
         removed = 0
