@@ -18,6 +18,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.errors import code_for, is_expected
+from api.graphql.connection.operations import ConnectionMutation, ConnectionQuery
 from api.graphql.couplings.operations import CouplingsMutation, CouplingsQuery
 from api.graphql.financials.journal import JournalMutation
 from api.graphql.financials.operations import build as build_financials
@@ -39,11 +40,20 @@ class Limits:
 _FinancialsQuery, _FinancialsMutation = build_financials()
 
 Query = merge_types(
-    "Query", (ViewerQuery, KeysQuery, MappingsQuery, CouplingsQuery, JobsQuery, _FinancialsQuery)
+    "Query",
+    (ViewerQuery, KeysQuery, ConnectionQuery, MappingsQuery, CouplingsQuery, JobsQuery, _FinancialsQuery),
 )
 Mutation = merge_types(
     "Mutation",
-    (KeysMutation, MappingsMutation, CouplingsMutation, SyncMutation, _FinancialsMutation, JournalMutation),
+    (
+        KeysMutation,
+        ConnectionMutation,
+        MappingsMutation,
+        CouplingsMutation,
+        SyncMutation,
+        _FinancialsMutation,
+        JournalMutation,
+    ),
 )
 
 
