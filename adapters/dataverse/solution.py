@@ -38,24 +38,32 @@ _SCHEMA_NAMES = {"account": "Account", "product": "Product", "salesorder": "Sale
 
 # Privileges per role (Dataverse's prv<Verb><Table> names). Only the availability
 # role and the integration roles may read couplet_connection: it holds the key.
+# The integration user writes the tables the default mappings touch; adding an
+# option to a choice column (option mappings) needs prvWriteAttribute.
 _CONNECTION = _CONNECTION_SCHEMA
+_SYNCED_TABLES = (
+    "Account",
+    "Contact",
+    "Product",
+    "PriceLevel",
+    "ProductPriceLevel",
+    "UoM",
+    "UoMSchedule",
+    "TransactionCurrency",
+    "SalesOrder",
+    "SalesOrderDetail",
+)
+_VERBS = ("Create", "Read", "Write", "Delete", "Append", "AppendTo")
 ROLE_PRIVILEGES = {
     INTEGRATION_ADMINISTRATOR: (
-        f"prvCreate{_CONNECTION}",
-        f"prvRead{_CONNECTION}",
-        f"prvWrite{_CONNECTION}",
-        f"prvDelete{_CONNECTION}",
+        *(f"prv{verb}{_CONNECTION}" for verb in ("Create", "Read", "Write", "Delete")),
         "prvWriteAttribute",
     ),
     INTEGRATION_USER: (
         f"prvRead{_CONNECTION}",
-        *(
-            f"prv{verb}{table}"
-            for table in ("Account", "Contact", "Product", "SalesOrder")
-            for verb in ("Read", "Write", "Create")
-        ),
-        "prvReadSystemUser",
-        "prvReadTransactionCurrency",
+        *(f"prv{verb}{table}" for table in _SYNCED_TABLES for verb in _VERBS),
+        "prvReadUser",
+        "prvReadBusinessUnit",
     ),
     AVAILABILITY_USER: (f"prvRead{_CONNECTION}", "prvReadProduct"),
 }
