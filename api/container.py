@@ -123,7 +123,7 @@ class Container:
     def connection(self) -> ConnectionService:
         """CRM connection setup (GraphQL and `couplet setup` share it)."""
         return ConnectionService(
-            uow=lambda: SqlSetupUnitOfWork(self.db, self.crm.secrets, self.clock, self.ids),
+            uow=lambda: SqlSetupUnitOfWork(self.db, lambda: self.crm.secrets, self.clock, self.ids),
             crm=self.crm,
             clock=self.clock,
             solution_package=solution_zip,

@@ -3,6 +3,7 @@ API keys setup issues, and the unit of work connection setup writes through."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from uuid import UUID
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.crm_provider import CONNECTION_ID
-from adapters.crypto import SecretBox
+from adapters.crypto import SecretBox, SecretKeyMissing
 from adapters.db.engine import Database
 from adapters.db.models import ApiKeyRow, ConnectionRow
 from adapters.db.repositories.api_keys import ApiKeyRepository
@@ -21,6 +22,7 @@ from domain.auth import Role
 from domain.clock import Clock, IdFactory
 from domain.connection.model import ConnectionStatus, CrmConnection, CrmCredentials
 from domain.connection.ports import SetupUnitOfWork
+from domain.errors import ErrorCode, ValidationFailed
 
 
 def _connection(row: ConnectionRow) -> CrmConnection:
@@ -72,12 +74,20 @@ _COPIED = (
 
 
 class SqlConnectionStore:
-    """`ConnectionStore` on the caller's session; secrets go through `secrets`."""
+    """`ConnectionStore` on the caller's session; secrets go through the `SecretBox`
+    `secrets` returns, asked for only when a secret is read or written (so the
+    connection can be shown even where COUPLET_SECRET_KEY is missing)."""
 
-    def __init__(self, session: AsyncSession, secrets: SecretBox, clock: Clock) -> None:
+    def __init__(self, session: AsyncSession, secrets: Callable[[], SecretBox], clock: Clock) -> None:
         self.session = session
         self.secrets = secrets
         self.clock = clock
+
+    def _box(self) -> SecretBox:
+        try:
+            return self.secrets()
+        except SecretKeyMissing as missing:
+            raise ValidationFailed.single("client_secret", str(missing), ErrorCode.NOT_CONFIGURED) from None
 
     async def _row(self) -> ConnectionRow | None:
         return await self.session.get(ConnectionRow, CONNECTION_ID)
@@ -94,7 +104,7 @@ class SqlConnectionStore:
             server_url=row.server_url,
             tenant_id=row.tenant_id,
             client_id=row.client_id,
-            client_secret=self.secrets.decrypt(row.client_secret),
+            client_secret=self._decrypt(row.client_secret),
             authority_url=row.authority_url,
         )
 
@@ -111,12 +121,20 @@ class SqlConnectionStore:
             None if connection.enabled_mappings is None else list(connection.enabled_mappings)
         )
         if client_secret is not None:
-            row.client_secret = self.secrets.encrypt(client_secret)
+            row.client_secret = self._box().encrypt(client_secret)
         row.modified_at = now
         await self.session.flush()
 
     async def is_enabled(self) -> bool:
         return await _is_enabled(self.session)
+
+    def _decrypt(self, token: str) -> str:
+        try:
+            return self._box().decrypt(token)
+        except SecretKeyMissing as wrong:
+            raise ValidationFailed.single(
+                "client_secret", f"{wrong}: configure the connection again", ErrorCode.NOT_CONFIGURED
+            ) from None
 
 
 class SqlApiKeyIssuer:
@@ -147,7 +165,7 @@ class SqlSetupUnitOfWork:
     erp: SqlErpStore
     keys: SqlApiKeyIssuer
 
-    def __init__(self, db: Database, secrets: SecretBox, clock: Clock, ids: IdFactory) -> None:
+    def __init__(self, db: Database, secrets: Callable[[], SecretBox], clock: Clock, ids: IdFactory) -> None:
         self._uow = SqlUnitOfWork(db, clock, ids)
         self._secrets = secrets
         self._clock = clock

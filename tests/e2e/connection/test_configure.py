@@ -3,13 +3,17 @@ stored encrypted and only ever reported as set."""
 
 from __future__ import annotations
 
+from cryptography.fernet import Fernet
+
 from adapters.crm_provider import CONNECTION_ID
+from adapters.crypto import SecretBox
 from adapters.db.models import ConnectionRow
 from api.container import Container
 from domain.auth import Role
 from tests.e2e.connection.support import (
     CONFIGURE,
     INTEGRATION_APP,
+    TEST,
     Dataverse,
     configured,
     connected,
@@ -131,3 +135,22 @@ async def test_setup_needs_the_admin_role(
     integration = gql.with_key(keys[Role.INTEGRATION])
     assert error_codes(await integration.execute(CONFIGURE, {"i": dataverse.settings()})) == ["FORBIDDEN"]
     assert error_codes(await integration.execute("{ connection { status } }")) == ["FORBIDDEN"]
+
+
+async def test_a_secret_sealed_with_another_key_asks_for_the_secret_again(
+    admin: GraphQLClient, dataverse: Dataverse, container: Container
+) -> None:
+    await configured(admin, dataverse)
+    async with container.db.transaction() as session:
+        row = await session.get(ConnectionRow, CONNECTION_ID)
+        assert row is not None
+        row.client_secret = SecretBox(Fernet.generate_key()).encrypt(INTEGRATION_APP[1])
+    errors = await admin.refused(TEST)
+    assert errors == [
+        {
+            "field": "clientSecret",
+            "code": "NOT_CONFIGURED",
+            "message": "the stored secret cannot be decrypted with this COUPLET_SECRET_KEY: "
+            "configure the connection again",
+        }
+    ]
