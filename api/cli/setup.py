@@ -89,7 +89,10 @@ def _summary(connection: CrmConnection) -> None:
 
 async def _configure(service: ConnectionService, a: Answers, ask: Ask, current: CrmConnection | None) -> None:
     if current is not None and current.is_enabled:
-        if not ask.confirm("The connection is enabled. Disable it to change its settings?", None, True):
+        given = (a.server_url, a.tenant_id, a.client_id, a.client_secret, a.authority_url, a.integration_user)
+        changing = True if any(value is not None for value in given) else None
+        if not ask.confirm("The connection is enabled. Disable it to change its settings?", changing, True):
+            console.print("kept the enabled connection's settings")
             return
         await service.disable()
         console.print("disabled the connection to change its settings")

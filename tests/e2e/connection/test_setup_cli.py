@@ -20,7 +20,9 @@ from tests.e2e.connection.support import (
     ADMIN_APP,
     INTEGRATION_APP,
     Dataverse,
+    connected,
     connection,
+    enabled,
     local_currency,
 )
 from tests.support.graphql import GraphQLClient
@@ -153,3 +155,17 @@ async def test_setup_reports_refused_input_as_the_api_does(
     assert code == 1
     assert "✗ server_url: 'contoso' is not an http(s) URL like https://contoso.crm4.dynamics.com" in output
     assert "✗ client_id: required (REQUIRED)" in output
+
+
+async def test_setup_rotates_the_secret_of_an_enabled_connection(
+    admin: GraphQLClient, dataverse: Dataverse, env: dict[str, str]
+) -> None:
+    await connected(admin, dataverse)
+    await local_currency(admin)
+    await enabled(admin)
+    code, output = await couplet_setup(
+        {**env, "COUPLET_SETUP_CLIENT_SECRET": INTEGRATION_APP[1]}, "--non-interactive"
+    )
+    assert code == 0, output
+    assert "disabled the connection to change its settings" in output
+    assert (await connection(admin) or {})["status"] == "ENABLED"
