@@ -9,7 +9,6 @@ from adapters.crm_provider import CONNECTION_ID
 from adapters.crypto import SecretBox
 from adapters.db.models import ConnectionRow
 from api.container import Container
-from domain.auth import Role
 from tests.e2e.connection.support import (
     CONFIGURE,
     INTEGRATION_APP,
@@ -21,7 +20,7 @@ from tests.e2e.connection.support import (
     enabled,
     local_currency,
 )
-from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.graphql import GraphQLClient
 
 
 async def test_the_connection_is_null_until_configured(admin: GraphQLClient, dataverse: Dataverse) -> None:
@@ -127,14 +126,6 @@ async def test_an_enabled_connection_must_be_disabled_before_it_is_changed(
         }
     ]
     assert (await connection(admin) or {})["status"] == "ENABLED"
-
-
-async def test_setup_needs_the_admin_role(
-    gql: GraphQLClient, keys: dict[Role, str], dataverse: Dataverse
-) -> None:
-    integration = gql.with_key(keys[Role.INTEGRATION])
-    assert error_codes(await integration.execute(CONFIGURE, {"i": dataverse.settings()})) == ["FORBIDDEN"]
-    assert error_codes(await integration.execute("{ connection { status } }")) == ["FORBIDDEN"]
 
 
 async def test_a_secret_sealed_with_another_key_asks_for_the_secret_again(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from domain.auth import Role
 from domain.connection.solution import CONNECTION_ROW_ID
 from domain.mappings.defaults import DEFAULT_MAPPINGS
 from tests.e2e.connection.support import (
@@ -286,8 +285,3 @@ async def test_order_mappings_or_an_order_user_without_sales_order_integration_a
 async def test_enabling_before_configuring_is_refused(admin: GraphQLClient, dataverse: Dataverse) -> None:
     errors = await admin.refused(ENABLE, {"i": {}})
     assert [e["code"] for e in errors] == ["NOT_CONFIGURED"]
-
-
-async def test_enable_needs_the_admin_role(gql: GraphQLClient, keys: dict[Role, str]) -> None:
-    body = await gql.with_key(keys[Role.INTEGRATION]).execute(ENABLE, {"i": {}})
-    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
