@@ -1,8 +1,11 @@
-"""The CRM client for the configured connection, built once and shared."""
+"""The CRM client for the configured connection, built once and shared; and
+short-lived clients for setup, built from explicit credentials."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from adapters.crypto import SecretBox
 from adapters.dataverse import DataverseClient, DataverseConfig
@@ -10,10 +13,13 @@ from adapters.dataverse._config import DEFAULT_AUTHORITY_URL
 from adapters.db.engine import Database
 from adapters.db.models import ConnectionRow
 from adapters.settings import Settings
+from domain.connection.model import CrmCredentials
+from domain.connection.ports import CrmClientFactory
 from domain.crm import CrmClient
 from domain.errors import ErrorCode, ValidationFailed
 
 CONNECTION_ID = 1
+SETUP_RETRIES = 1  # an administrator waiting on a connection test wants an answer, not patience
 
 
 def config_from_row(row: ConnectionRow, secret: str, settings: Settings) -> DataverseConfig:
@@ -25,6 +31,21 @@ def config_from_row(row: ConnectionRow, secret: str, settings: Settings) -> Data
         authority_url=row.authority_url or DEFAULT_AUTHORITY_URL,
         timeout=settings.crm_timeout_seconds,
         max_concurrency=settings.crm_max_concurrency,
+    )
+
+
+def config_from_credentials(credentials: CrmCredentials, settings: Settings) -> DataverseConfig:
+    """A setup client's configuration: one retry, so a wrong URL is told at once."""
+    return DataverseConfig(
+        url=credentials.server_url,
+        tenant_id=credentials.tenant_id,
+        client_id=credentials.client_id,
+        client_secret=credentials.client_secret,
+        authority_url=credentials.authority_url or DEFAULT_AUTHORITY_URL,
+        timeout=settings.crm_timeout_seconds,
+        max_concurrency=settings.crm_max_concurrency,
+        max_retries=SETUP_RETRIES,
+        backoff_base=0.2,
     )
 
 
@@ -63,7 +84,25 @@ class CrmProvider:
                 self._client, self._fingerprint = DataverseClient(config), fingerprint
             return self._client
 
+    @asynccontextmanager
+    async def connect(self, credentials: CrmCredentials) -> AsyncIterator[CrmClient]:
+        """A client signed in with `credentials` (setup: the stored connection, or an
+        admin app once), closed when the block ends; nothing of it is kept."""
+        async with DataverseClient(config_from_credentials(credentials, self._settings)) as client:
+            yield client
+
+    async def reset(self) -> None:
+        """Drop the shared client, so the next `client()` is built (and learns the
+        CRM's tables) afresh: after the settings change or a solution is imported."""
+        async with self._lock:
+            await self.close()
+
     async def close(self) -> None:
         if self._client is not None:
             await self._client.close()
             self._client = None
+            self._fingerprint = None
+
+
+def _implements_the_port(provider: CrmProvider) -> CrmClientFactory:
+    return provider  # mypy checks CrmProvider against the setup's CrmClientFactory here

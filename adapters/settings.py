@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./couplet.db"
@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     crm_timeout_seconds: float = 30.0
     crm_max_concurrency: int = 8
     db_pool_size: int = 10
+    public_url: str = Field(
+        default="",
+        description="Where CRM plugins reach Couplet (written into the CRM); default http://<host>:<port>",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -55,6 +59,11 @@ class Settings(BaseSettings):
             if url.startswith(plain):
                 return driver + url[len(plain) :]
         return url
+
+    @model_validator(mode="after")
+    def _public_url(self) -> Settings:
+        self.public_url = (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        return self
 
     @property
     def is_sqlite(self) -> bool:

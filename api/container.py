@@ -12,9 +12,11 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from adapters.crm_provider import CONNECTION_ID, CrmProvider
+from adapters.dataverse.solution import solution_zip
 from adapters.db.engine import Database
 from adapters.db.models import ConnectionRow
 from adapters.db.repositories.api_keys import ApiKeyRepository
+from adapters.db.repositories.connection import SqlSetupUnitOfWork
 from adapters.db.uow import SqlUnitOfWork
 from adapters.events import build_events
 from adapters.queue import build_queue
@@ -22,6 +24,7 @@ from adapters.settings import Settings
 from api.triggers import ChangeTriggers
 from domain.auth import Principal, hash_secret
 from domain.clock import Clock, IdFactory, SystemClock, Uuid7Factory
+from domain.connection.service import ConnectionService
 from domain.couplings.matching import run_match
 from domain.couplings.model import Coupling
 from domain.couplings.uncoupling import run_uncouple
@@ -127,6 +130,17 @@ class Container:
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (use it with `async with`)."""
         return SqlUnitOfWork(self.db, self.clock, self.ids)
+
+    @property
+    def connection(self) -> ConnectionService:
+        """CRM connection setup (GraphQL and `couplet setup` share it)."""
+        return ConnectionService(
+            uow=lambda: SqlSetupUnitOfWork(self.db, lambda: self.crm.secrets, self.clock, self.ids),
+            crm=self.crm,
+            clock=self.clock,
+            solution_package=solution_zip,
+            public_url=self.settings.public_url,
+        )
 
     @property
     def jobs(self) -> JobService:

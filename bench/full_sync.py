@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from bench.support import add_customers, connected_container, crm_process, erp_database, peak_rss_mb  # noqa: E402
-from domain.mappings.model import SyncDirection  # noqa: E402
+from bench.support import add_customers, connected_container, crm_process, erp_database, peak_rss_mb
+from domain.mappings.model import SyncDirection
 
 
 async def main(args: argparse.Namespace) -> None:

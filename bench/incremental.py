@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from adapters.db.repositories.financials import SqlErpStore  # noqa: E402
-from bench.support import add_customers, connected_container, crm_process, erp_database  # noqa: E402
-from domain.financials.service import FinancialsService  # noqa: E402
-from domain.mappings.model import SyncDirection  # noqa: E402
+from adapters.db.repositories.financials import SqlErpStore
+from bench.support import add_customers, connected_container, crm_process, erp_database
+from domain.financials.service import FinancialsService
+from domain.mappings.model import SyncDirection
 
 ROUNDS = 5
 

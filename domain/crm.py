@@ -316,6 +316,9 @@ class CrmClient(Protocol):
     async def who_am_i(self) -> WhoAmI:
         """The calling user; the cheapest way to test a connection."""
 
+    async def version(self) -> str:
+        """The CRM's version (the RetrieveVersion function), e.g. ``"9.2.25044.170"``."""
+
     async def get(self, entity: str, id: UUID, select: Sequence[str] | None = None) -> CrmRow | None:
         """The row, or None when it does not exist. `select` limits the columns read."""
 

@@ -1,4 +1,4 @@
-"""Connection and setup calls: WhoAmI, users and roles, solutions, choice options."""
+"""Connection and setup calls: WhoAmI, RetrieveVersion, users and roles, solutions, choice options."""
 
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ class AdminMixin:
         return WhoAmI(
             UUID(payload["UserId"]), UUID(payload["BusinessUnitId"]), UUID(payload["OrganizationId"])
         )
+
+    async def version(self) -> str:
+        payload = await self._core.get("RetrieveVersion()")
+        return str(payload["Version"])
 
     async def system_users(self, *, filter: str | None = None) -> list[SystemUser]:
         params = {"$select": _USER_COLUMNS, "$expand": f"{_ROLES}($select=roleid,name)"}

@@ -18,6 +18,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.errors import code_for, is_expected
+from api.graphql.connection.operations import ConnectionMutation, ConnectionQuery
 from api.graphql.couplings.operations import CouplingsMutation, CouplingsQuery
 from api.graphql.financials.journal import JournalMutation
 from api.graphql.financials.operations import build as build_financials
@@ -42,12 +43,22 @@ _FinancialsQuery, _FinancialsMutation = build_financials()
 
 Query = merge_types(
     "Query",
-    (ViewerQuery, KeysQuery, MappingsQuery, CouplingsQuery, JobsQuery, FullSyncQuery, _FinancialsQuery),
+    (
+        ViewerQuery,
+        KeysQuery,
+        ConnectionQuery,
+        MappingsQuery,
+        CouplingsQuery,
+        JobsQuery,
+        FullSyncQuery,
+        _FinancialsQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
     (
         KeysMutation,
+        ConnectionMutation,
         MappingsMutation,
         CouplingsMutation,
         SyncMutation,

@@ -5,8 +5,8 @@ not the key)."""
 from __future__ import annotations
 
 import string
-from functools import lru_cache
 from collections.abc import Mapping
+from functools import lru_cache
 
 from domain.financials.tables import TableSpec
 from domain.mappings.model import FieldMapping

@@ -37,5 +37,11 @@ def test_the_contracts_operations_exist() -> None:
         "salesPrices(",
         "locations(",
         "salesOrders(",
+        "connection: CrmConnection",
+        "configureConnection(input: ConfigureConnectionInput!): ConnectionPayload!",
+        "testConnection: ConnectionPayload!",
+        "importCrmSolution(input: AdminCredentialsInput!): ConnectionPayload!",
+        "enableConnection(input: EnableConnectionInput!): ConnectionPayload!",
+        "disableConnection: ConnectionPayload!",
     ):
         assert operation in text, operation

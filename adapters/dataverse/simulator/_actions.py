@@ -1,6 +1,6 @@
-"""Functions, actions and metadata: WhoAmI, the service document, table
-definitions (``EntityDefinitions``), ImportSolution and InsertOptionValue, and the
-privilege checks they need.
+"""Functions, actions and metadata: WhoAmI, RetrieveVersion, the service document,
+table definitions (``EntityDefinitions``), ImportSolution and InsertOptionValue, and
+the privilege checks they need.
 
 Privileges are kept simple: System Administrator may do everything; ImportSolution
 and role assignment need it. InsertOptionValue needs System Administrator or a role
@@ -22,6 +22,7 @@ from adapters.dataverse.simulator._records import Records
 from adapters.dataverse.simulator._solutions import read_package, version_tuple
 
 SYSTEM_ADMINISTRATOR = "System Administrator"
+VERSION = "9.2.25044.00170"  # what RetrieveVersion answers: an online org's form
 FIRST_CUSTOM_OPTION = 100_000_000
 _LOGICAL_NAME = re.compile(r"^LogicalName='([^']+)'$")
 _CASTS = {
@@ -66,6 +67,10 @@ class Actions:
                 "OrganizationId": self.org.setting("organizationid"),
             },
         )
+
+    def retrieve_version(self, request: ApiRequest) -> ApiResponse:
+        context = f"{request.api_url}$metadata#Microsoft.Dynamics.CRM.RetrieveVersionResponse"
+        return json_response(200, {"@odata.context": context, "Version": VERSION})
 
     def service_document(self, request: ApiRequest) -> ApiResponse:
         sets = sorted(meta.entity_set for meta in self.org.entities.values())

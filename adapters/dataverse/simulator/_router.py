@@ -50,6 +50,8 @@ class Router:
             return run_batch(self.org, request, self.handle)
         if head.name == "WhoAmI" and method == "GET":
             return self.actions.who_am_i(request)
+        if head.name == "RetrieveVersion" and method == "GET":
+            return self.actions.retrieve_version(request)
         if head.name == "EntityDefinitions" and method == "GET":
             return self.actions.definitions(request, segments)
         if head.name == "ImportSolution" and method == "POST":

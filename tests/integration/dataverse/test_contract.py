@@ -42,6 +42,10 @@ class TestIdentity:
         users = {user.id: user for user in await crm.system_users()}
         assert users[me.user_id].full_name == "# Couplet Admin"
 
+    async def test_version_is_the_crms_dotted_version(self, crm: CrmClient) -> None:
+        major, minor, *_ = (await crm.version()).split(".")
+        assert (major, minor) == ("9", "2")
+
 
 class TestSingleRows:
     async def test_a_created_row_reads_back_with_typed_values(self, crm: CrmClient) -> None:

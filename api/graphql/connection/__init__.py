@@ -1,0 +1,1 @@
+"""CRM connection setup over GraphQL (ADMIN)."""

@@ -1,0 +1,1 @@
+"""CRM connection setup (DOMAIN.md "Connection setup")."""
