@@ -11,12 +11,11 @@ from uuid import UUID
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from adapters.crm_provider import CONNECTION_ID, CrmProvider
+from adapters.crm_provider import CrmProvider
 from adapters.dataverse.solution import solution_zip
 from adapters.db.engine import Database
-from adapters.db.models import ConnectionRow
 from adapters.db.repositories.api_keys import ApiKeyRepository
-from adapters.db.repositories.connection import SqlSetupUnitOfWork
+from adapters.db.repositories.connection import SqlSetupUnitOfWork, connection_enabled
 from adapters.db.uow import SqlUnitOfWork
 from adapters.events import build_events
 from adapters.queue import build_queue
@@ -211,9 +210,7 @@ class Container:
 
     async def connection_enabled(self) -> bool:
         """Whether the CRM connection is set up and enabled (schedules and triggers wait otherwise)."""
-        async with self.db.read() as session:
-            row = await session.get(ConnectionRow, CONNECTION_ID)
-        return bool(row is not None and row.is_enabled)
+        return await connection_enabled(self.db)
 
     async def close(self) -> None:
         await self.triggers.close()

@@ -20,7 +20,7 @@ from api.cli.common import console, run
 from api.cli.keys import create_key
 from api.container import Container
 from api.demo.connection import connect_demo
-from api.demo.crm_data import register_sync_app, seed_crm
+from api.demo.crm_data import register_apps, seed_crm
 from api.demo.sample_data import seed
 from domain.auth import Role
 from domain.clock import SystemClock, Uuid7Factory
@@ -119,7 +119,7 @@ def demo(
         console.print("seeded sample Financials data")
     simulator = DataverseSimulator(db=str((data_dir / "demo-crm.db").resolve()))
     seed_crm(simulator)
-    register_sync_app(simulator)
+    register_apps(simulator)
     _, secret = run(create_key(url, "demo admin", Role.ADMIN))
     settings = Settings(database_url=url, data_dir=data_dir, port=port)
     asyncio.run(_serve(settings, simulator, crm_port, secret))

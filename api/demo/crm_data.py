@@ -10,6 +10,7 @@ from adapters.dataverse.simulator import DataverseSimulator
 from api.demo.sample_data import SALESPEOPLE, customer_names
 
 SYNC_APP = ("couplet-demo", "couplet-demo-secret")
+ADMIN_APP = ("couplet-demo-admin", "couplet-demo-admin-secret")  # used once, to import Couplet's solution
 
 
 def seed_crm(simulator: DataverseSimulator, *, customers: int = 250) -> None:
@@ -39,12 +40,12 @@ def seed_crm(simulator: DataverseSimulator, *, customers: int = 250) -> None:
         simulator.add_row("account", {"name": name, "customertypecode": 3, "address1_city": "Seattle"})
 
 
-def register_sync_app(simulator: DataverseSimulator) -> None:
+def register_apps(simulator: DataverseSimulator) -> None:
+    """The integration app (a plain user: the solution's roles are assigned on import)
+    and an administrator app for the one-time solution import."""
     client_id, secret = SYNC_APP
+    simulator.register_app(client_id, secret, full_name="Couplet Integration", is_integration_user=True)
+    admin_id, admin_secret = ADMIN_APP
     simulator.register_app(
-        client_id,
-        secret,
-        full_name="Couplet Integration",
-        is_integration_user=True,
-        roles=["System Customizer"],
+        admin_id, admin_secret, full_name="Demo Administrator", roles=["System Administrator"]
     )
