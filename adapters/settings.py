@@ -22,6 +22,15 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    redis_prefix: str = Field(
+        default="couplet", description="Prefix of every Redis key and channel (queue: <prefix>:queue)"
+    )
+    worker_concurrency: int = 8
+    job_lease_seconds: float = 30.0
+    job_time_limit_seconds: float = 4 * 3600.0
+    job_stop_grace_seconds: float = 10.0
+    schedule_enabled: bool = True
+    schedule_tick_seconds: float = 60.0
     secret_key: SecretStr | None = Field(
         default=None,
         description="Fernet key encrypting CRM secrets at rest; generated into data_dir when unset",

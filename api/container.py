@@ -143,7 +143,7 @@ class Container:
 
     @property
     def jobs(self) -> JobService:
-        return JobService(self.uow, self.queue, self.clock, self.ids)
+        return JobService(self.uow, self.queue, self.clock, self.ids, self.runner.events)
 
     async def start_job(
         self,

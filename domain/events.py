@@ -34,3 +34,11 @@ def activity_channel(mapping: str | None = None) -> str:
 
 
 FULL_SYNC_CHANNEL = "full-sync"
+
+RESYNC: Event = {"resync": True}
+"""Sent to a subscriber that may have missed events (the bus reconnected, or the
+subscriber fell too far behind): it should read the current state again."""
+
+
+def is_resync(event: Event) -> bool:
+    return event.get("resync") is True

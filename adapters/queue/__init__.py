@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.queue.arq import ArqJobQueue
 from adapters.queue.inprocess import InProcessJobQueue
 from adapters.settings import Settings
 from domain.jobs.ports import JobQueue
@@ -9,8 +10,10 @@ from domain.jobs.runner import JobRunner
 
 
 def build_queue(settings: Settings, runner: JobRunner) -> JobQueue:
-    """The job queue the settings ask for (in-process until the arq one exists)."""
-    return InProcessJobQueue(runner)
+    """arq on Redis when `redis_url` is set, else jobs run in this process."""
+    if settings.redis_url:
+        return ArqJobQueue(settings.redis_url, settings.redis_prefix)
+    return InProcessJobQueue(runner, time_limit=settings.job_time_limit_seconds)
 
 
-__all__ = ["InProcessJobQueue", "build_queue"]
+__all__ = ["ArqJobQueue", "InProcessJobQueue", "build_queue"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from uuid import UUID
 
 from domain.jobs.model import SyncJob
-from domain.jobs.runner import JobRunner
+from domain.jobs.runner import TIME_LIMIT_MESSAGE, JobRunner
 
 log = logging.getLogger("couplet.queue")
 
@@ -15,14 +16,16 @@ log = logging.getLogger("couplet.queue")
 class InProcessJobQueue:
     """Runs each enqueued job in a task, at most `concurrency` at once."""
 
-    def __init__(self, runner: JobRunner, *, concurrency: int = 4) -> None:
+    def __init__(self, runner: JobRunner, *, concurrency: int = 4, time_limit: float | None = None) -> None:
         self.runner = runner
+        self.time_limit = time_limit
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: dict[UUID, asyncio.Task[None]] = {}
+        self._running: dict[UUID, asyncio.Task[object]] = {}  # the runner's task inside each job's task
 
     async def enqueue(self, job: SyncJob, *, defer: float = 0.0) -> None:
         current = self._tasks.get(job.id)
-        if current is not None and current is not asyncio.current_task():
+        if current is not None and asyncio.current_task() not in (current, self._running.get(job.id)):
             return
         task = asyncio.create_task(self._run(job.id, defer), name=f"job:{job.id}")
         self._tasks[job.id] = task
@@ -32,12 +35,30 @@ class InProcessJobQueue:
         if defer > 0:
             await asyncio.sleep(defer)
         async with self._slots:
+            running: asyncio.Task[object] = asyncio.create_task(self.runner.run(job_id))
+            self._running[job_id] = running
+            timed_out = False
+
+            def stop() -> None:
+                nonlocal timed_out
+                timed_out = True
+                running.cancel(TIME_LIMIT_MESSAGE)
+
+            loop = asyncio.get_running_loop()
+            limit = None if self.time_limit is None else loop.call_later(self.time_limit, stop)
             try:
-                await self.runner.run(job_id)
+                await running
             except asyncio.CancelledError:
-                raise
+                current = asyncio.current_task()
+                if not timed_out or (current is not None and current.cancelling()):
+                    raise
             except Exception:
                 log.exception("job %s crashed", job_id)
+            finally:
+                if self._running.get(job_id) is running:
+                    del self._running[job_id]
+                if limit is not None:
+                    limit.cancel()
 
     def _forget(self, job_id: UUID, task: asyncio.Task[None]) -> None:
         if self._tasks.get(job_id) is task:
@@ -47,6 +68,14 @@ class InProcessJobQueue:
         task = self._tasks.get(job_id)
         if task is not None:
             task.cancel()
+
+    async def recover(self, jobs: Sequence[SyncJob]) -> list[SyncJob]:
+        """Queue again those of these (active) jobs that do not run here: jobs the
+        last run of the process left queued or running."""
+        requeued = [job for job in jobs if job.id not in self._tasks]
+        for job in requeued:
+            await self.enqueue(job)
+        return requeued
 
     async def drain(self) -> None:
         """Wait until no job is running (tests, shutdown)."""

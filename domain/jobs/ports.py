@@ -44,3 +44,7 @@ class JobQueue(Protocol):
     async def cancel(self, job_id: UUID) -> None:
         """Stop the job if it runs here or has not started; workers also honour
         the job's `cancel_requested` flag between records."""
+
+    async def recover(self, jobs: Sequence[SyncJob]) -> list[SyncJob]:
+        """Queue again those of these active jobs the queue no longer holds (left
+        by a stopped process); returns them."""

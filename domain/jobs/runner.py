@@ -19,6 +19,11 @@ from domain.uow import UnitOfWorkFactory
 log = logging.getLogger("couplet.jobs")
 FLUSH_SECONDS = 0.5
 MAX_ATTEMPTS = 8
+MAX_INTERRUPTIONS = 3
+TIME_LIMIT_MESSAGE = "the job ran past its time limit"
+"""The message of the cancel a queue sends when a job runs too long: the job ends
+FAILED. A cancel without it stops a job CANCELED when a user asked for that, and
+otherwise means the process is stopping: the job goes back to QUEUED."""
 
 
 class JobCanceled(Exception):
@@ -138,6 +143,13 @@ class JobRunner:
             return job
         ctx = JobContext(job, self._uow, self._clock, self._ids, self.events)
         handler = self._handlers.get(job.kind)
+        if job.status is JobStatus.RUNNING:  # its last worker died without a word
+            job.params = {**job.params, "interruptions": _interruptions(job) + 1}
+        if _interruptions(job) > MAX_INTERRUPTIONS:
+            job.status, job.finished_at = JobStatus.FAILED, self._clock.now()
+            job.message = _too_often(job)
+            await self._finish(ctx)
+            return job
         job.status, job.started_at, job.attempts = JobStatus.RUNNING, self._clock.now(), job.attempts + 1
         job.finished_at, job.message = None, None
         try:
@@ -159,9 +171,8 @@ class JobRunner:
             )
         except JobCanceled:
             job.status, job.message = JobStatus.CANCELED, job.message or "canceled"
-        except asyncio.CancelledError:
-            job.status, job.message = JobStatus.CANCELED, job.message or "canceled"
-            await self._finish(ctx)
+        except asyncio.CancelledError as stop:
+            await self._interrupted(ctx, stop)
             raise
         except Exception as error:
             log.exception("job %s failed", job.id)
@@ -170,10 +181,44 @@ class JobRunner:
         await self._finish(ctx)
         return job
 
+    async def _interrupted(self, ctx: JobContext, stop: asyncio.CancelledError) -> None:
+        """The job's task was cancelled: by a user's cancel, by its time limit, or
+        because the process is stopping (then it runs again, up to a limit)."""
+        job = ctx.job
+        async with self._uow() as uow:
+            stored = await uow.jobs.get(job.id)
+        if stop.args and stop.args[0] == TIME_LIMIT_MESSAGE:
+            job.status, job.message = JobStatus.FAILED, TIME_LIMIT_MESSAGE
+        elif job.cancel_requested or (stored is not None and stored.cancel_requested):
+            job.cancel_requested = True
+            job.status, job.message = JobStatus.CANCELED, job.message or "canceled"
+        else:
+            job.params = {**job.params, "interruptions": _interruptions(job) + 1}
+            if _interruptions(job) > MAX_INTERRUPTIONS:
+                job.status, job.message = JobStatus.FAILED, _too_often(job)
+            else:
+                job.status, job.started_at = JobStatus.QUEUED, None
+                job.message = "interrupted: the worker stopped; the job runs again"
+                with contextlib.suppress(JobCanceled):
+                    await ctx.flush()
+                return
+        await self._finish(ctx)
+
     async def _finish(self, ctx: JobContext) -> None:
         ctx.job.finished_at = self._clock.now()
         with contextlib.suppress(JobCanceled):
             await ctx.flush()
+
+
+def _interruptions(job: SyncJob) -> int:
+    return int(job.params.get("interruptions", 0))
+
+
+def _too_often(job: SyncJob) -> str:
+    return (
+        f"stopped {_interruptions(job)} times while running (its worker stopped or died each time); "
+        "not run again"
+    )
 
 
 class JobRetry(Exception):

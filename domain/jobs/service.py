@@ -11,16 +11,25 @@ from domain.clock import Clock, IdFactory
 from domain.errors import ErrorCode, ValidationFailed
 from domain.jobs.model import JobKind, JobStatus, SyncJob
 from domain.jobs.ports import DuplicateJobError, JobQueue
+from domain.jobs.runner import JobEvents, NoEvents
 from domain.mappings.model import SyncDirection
 from domain.uow import UnitOfWorkFactory
 
 
 class JobService:
-    def __init__(self, uow: UnitOfWorkFactory, queue: JobQueue, clock: Clock, ids: IdFactory) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        queue: JobQueue,
+        clock: Clock,
+        ids: IdFactory,
+        events: JobEvents | None = None,
+    ) -> None:
         self._uow = uow
         self._queue = queue
         self._clock = clock
         self._ids = ids
+        self._events: JobEvents = events or NoEvents()
 
     async def start(
         self,
@@ -62,6 +71,7 @@ class JobService:
                 if active is None:
                     raise
                 return active
+        await self._events.job_changed(job)  # activity subscribers see the new job
         if enqueue:
             await self._queue.enqueue(job)
         return job
@@ -75,6 +85,7 @@ class JobService:
     async def cancel(self, job_id: UUID) -> SyncJob:
         """Ask a job to stop: a queued one never starts, a running one stops at its
         next checkpoint. A finished job is left as it is."""
+        canceled_queued = False
         async with self._uow() as uow:
             job = await uow.jobs.get(job_id)
             if job is None:
@@ -88,7 +99,10 @@ class JobService:
                 job.cancel_requested = True
                 job.seq += 1
                 await uow.jobs.save(job)
+                canceled_queued = True
             else:
                 job = await uow.jobs.request_cancel(job_id) or job
         await self._queue.cancel(job_id)
+        if canceled_queued:
+            await self._events.job_changed(job)
         return job
