@@ -26,6 +26,7 @@ from api.graphql.fullsync.operations import FullSyncMutation, FullSyncQuery
 from api.graphql.jobs.queries import JobsQuery
 from api.graphql.keys import KeysMutation, KeysQuery
 from api.graphql.mappings.operations import MappingsMutation, MappingsQuery
+from api.graphql.subscriptions.schema import Subscription
 from api.graphql.sync.operations import SyncMutation
 from api.graphql.viewer import ViewerQuery
 from api.graphql.webhooks import WebhooksMutation
@@ -94,6 +95,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     return CoupletSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             lambda: QueryDepthLimiter(max_depth=limits.max_depth),
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),

@@ -68,7 +68,7 @@ async def test_an_admin_key_may_do_what_an_integration_key_may(
 
 def test_every_root_field_requires_a_role() -> None:
     unguarded = []
-    for type_name in ("Query", "Mutation"):
+    for type_name in ("Query", "Mutation", "Subscription"):
         definition = schema.get_type_by_name(type_name)
         for field in definition.fields:  # type: ignore[union-attr]
             if not any(isinstance(e, PermissionExtension) for e in field.extensions):

@@ -1,0 +1,1 @@
+"""Live status over graphql-transport-ws: `syncJob`, `syncActivity`, `fullSyncReview`."""

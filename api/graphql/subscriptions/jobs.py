@@ -1,0 +1,116 @@
+"""`syncJob(id)`: one job's state, then every change until it ends.
+`syncActivity(mapping)`: the jobs running now, then every job's changes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator, Sequence
+from datetime import datetime
+
+import strawberry
+
+from adapters.db.repositories.jobs import JobReads, SqlJobStore
+from api.auth import requires
+from api.context import Info
+from api.errors import ApiError
+from api.graphql.jobs.queries import parse_id
+from api.graphql.jobs.types import SyncJob
+from api.graphql.subscriptions.stream import Change, snapshot_then_changes
+from domain.auth import Role
+from domain.events import Event, activity_channel, job_channel
+from domain.jobs.model import COUNTERS, JobKind, JobStatus
+from domain.jobs.model import SyncJob as SyncJobModel
+from domain.mappings.model import SyncDirection
+
+ACTIVITY_SNAPSHOT = 100
+
+
+class NotFound(ApiError):
+    code = "NOT_FOUND"
+
+
+def _time(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def job_from_event(event: Event) -> SyncJobModel:
+    """A job's state from its event (`domain.jobs.events.job_event`): no DB read per event."""
+    job = SyncJobModel(
+        id=uuid.UUID(event["id"]),
+        kind=JobKind(event["kind"]),
+        trigger=event["trigger"],
+        queued_at=_time(event["queued_at"]) or datetime.min,
+        mapping=event.get("mapping"),
+        direction=SyncDirection(event["direction"]) if event.get("direction") else None,
+        status=JobStatus(event["status"]),
+        started_at=_time(event.get("started_at")),
+        finished_at=_time(event.get("finished_at")),
+        processed=int(event.get("processed") or 0),
+        total=event.get("total"),
+        message=event.get("message"),
+        cancel_requested=bool(event.get("cancel_requested")),
+        seq=int(event["seq"]),
+    )
+    for name in COUNTERS:
+        setattr(job, name, int(event.get(name) or 0))
+    return job
+
+
+def change(job: SyncJobModel) -> Change[SyncJob]:
+    return Change(str(job.id), job.seq, SyncJob.of(job), job.status.is_final)
+
+
+async def _parse(event: Event) -> Sequence[Change[SyncJob]]:
+    if "id" not in event or "seq" not in event:
+        return []
+    return [change(job_from_event(event))]
+
+
+@strawberry.type
+class JobsSubscription:
+    @strawberry.subscription(
+        extensions=requires(Role.INTEGRATION),
+        description="The job's current state, then every change; completes when the job ends",
+    )
+    async def sync_job(self, info: Info, id: strawberry.ID) -> AsyncGenerator[SyncJob, None]:
+        job_id = parse_id(id)
+        container = info.context.container
+
+        async def read(_: set[str]) -> Sequence[Change[SyncJob]]:
+            async with container.db.read() as session:
+                job = await SqlJobStore(session, container.ids).get(job_id)
+            if job is None:
+                raise NotFound(f"there is no job {id}")
+            return [change(job)]
+
+        async for state in snapshot_then_changes(
+            container.events, [job_channel(job_id)], read, _parse, end_at_final=True
+        ):
+            yield state
+
+    @strawberry.subscription(
+        extensions=requires(Role.INTEGRATION),
+        description="The queued and running jobs (of one mapping, or all), then every job's changes",
+    )
+    async def sync_activity(self, info: Info, mapping: str | None = None) -> AsyncGenerator[SyncJob, None]:
+        container = info.context.container
+
+        async def read(open_keys: set[str]) -> Sequence[Change[SyncJob]]:
+            async with container.db.read() as session:
+                reads, store = JobReads(session), SqlJobStore(session, container.ids)
+                jobs: dict[uuid.UUID, SyncJobModel] = {}
+                for status in (JobStatus.QUEUED, JobStatus.RUNNING):
+                    page, _, _ = await reads.page(
+                        mapping=mapping, status=status.value, first=ACTIVITY_SNAPSHOT, after=None
+                    )
+                    jobs.update((job.id, job) for job in page)
+                for key in open_keys - {str(i) for i in jobs}:
+                    job = await store.get(uuid.UUID(key))
+                    if job is not None:
+                        jobs[job.id] = job
+            return [change(job) for job in sorted(jobs.values(), key=lambda j: j.id)]
+
+        async for state in snapshot_then_changes(
+            container.events, [activity_channel(mapping)], read, _parse, end_at_final=False
+        ):
+            yield state
