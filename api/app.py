@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -77,13 +79,24 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level, json=settings.log_json)
         own = container is None
-        app.state.container = container or Container.from_settings(settings)
-        log.info("couplet.started", database=app.state.container.db.dialect)
+        app.state.container = running = container or Container.from_settings(settings)
+        log.info("couplet.started", database=running.db.dialect)
+        timer: asyncio.Task[None] | None = None
+        if not running.settings.redis_url:  # embedded: jobs and the schedule live in this process
+            await running.scheduler.recover()
+            if running.settings.schedule_enabled:
+                timer = asyncio.create_task(
+                    running.scheduler.run_every(running.settings.schedule_tick_seconds), name="schedule"
+                )
         try:
             yield
         finally:
+            if timer is not None:
+                timer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await timer
             if own:
-                await app.state.container.close()
+                await running.close()
 
     app = FastAPI(title="Couplet", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
 

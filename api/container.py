@@ -20,6 +20,7 @@ from adapters.db.uow import SqlUnitOfWork
 from adapters.events import build_events
 from adapters.queue import build_queue
 from adapters.settings import Settings
+from api.scheduler import Scheduler
 from api.triggers import ChangeTriggers
 from domain.auth import Principal, hash_secret
 from domain.clock import Clock, IdFactory, SystemClock, Uuid7Factory
@@ -158,6 +159,11 @@ class Container:
         return await self.jobs.start(
             kind, mapping, trigger=trigger, params=params, dedupe=dedupe, direction=direction
         )
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """The per-mapping schedule (a timer embedded, an arq cron job in workers)."""
+        return Scheduler(self)
 
     @property
     def sync(self) -> SyncService:

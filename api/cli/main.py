@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import crm_simulator, db, demo, keys, schema, serve, setup
+from api.cli import crm_simulator, db, demo, keys, schema, serve, setup, worker
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Couplet: ERP ↔ Dynamics 365 Sales integration."
@@ -16,6 +16,7 @@ app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("crm-simulator")(crm_simulator.crm_simulator)
 app.command("setup")(setup.setup)
+app.command("worker")(worker.worker)
 
 
 if __name__ == "__main__":

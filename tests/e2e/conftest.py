@@ -30,6 +30,7 @@ async def container(
         max_body_bytes=200_000,
         secret_key=Fernet.generate_key().decode(),
         change_triggers=False,  # tests start syncs themselves; test_change_triggers turns them on
+        schedule_enabled=False,  # test_schedule ticks it by hand
     )
     container = Container(settings=settings, db=session_database)
     yield container
