@@ -112,7 +112,6 @@ def build_worker(
         health_check_interval=HEALTH_SECONDS,
         health_check_key=health_key(settings),
         handle_signals=handle_signals,
-        job_completion_wait=int(settings.job_stop_grace_seconds),
         poll_delay=poll_delay,
     )
 

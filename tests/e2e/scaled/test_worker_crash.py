@@ -53,7 +53,7 @@ async def crash_container(
 
 
 @contextmanager
-def worker_process(settings: Settings, database_url: str) -> Iterator[subprocess.Popen[bytes]]:
+def worker_process(settings: Settings, database_url: str, **extra: str) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "COUPLET_DATABASE_URL": database_url,
@@ -64,6 +64,7 @@ def worker_process(settings: Settings, database_url: str) -> Iterator[subprocess
         "COUPLET_JOB_LEASE_SECONDS": "2",
         "COUPLET_SCHEDULE_ENABLED": "false",
         "COUPLET_LOG_LEVEL": "WARNING",
+        **extra,
     }
     process = subprocess.Popen(
         [sys.executable, "-c", "from api.cli.main import app; app()", "worker"], cwd=ROOT, env=env
@@ -80,7 +81,7 @@ def worker_process(settings: Settings, database_url: str) -> Iterator[subprocess
                 process.wait()
 
 
-async def given_customers(container: Container) -> None:
+async def given_customers(container: Container, count: int = CUSTOMERS) -> None:
     now = datetime.now(UTC)
     rows = [
         {
@@ -93,7 +94,7 @@ async def given_customers(container: Container) -> None:
             "created_at": now,
             "modified_at": now,
         }
-        for i in range(CUSTOMERS)
+        for i in range(count)
     ]
     async with container.db.transaction() as session:
         await session.execute(sa.insert(Customer), rows)
@@ -195,3 +196,28 @@ async def test_a_worker_killed_mid_full_sync_leaves_a_job_another_worker_finishe
     assert len({c.erp_id for c in coupled}) == CUSTOMERS
     assert [c for c in coupled if c.pending] == []
     assert {c.crm_id for c in coupled} == {a["accountid"] for a in accounts}
+
+
+async def test_sigterm_gives_running_jobs_their_grace_then_puts_them_back_in_the_queue(
+    crash_container: Container, crm_server: tuple[str, SwitchableApp], database_url: str
+) -> None:
+    container = crash_container
+    url, app = crm_server
+    async with plugged_simulator(app) as crm:
+        await connect(container, crm, url)
+        await given_customers(container, 20)
+        await given_setup(container, crm.base_currency_id)
+        crm.set_faults(latency=2.0)
+        await container.full_sync.start(["CUSTOMER"])
+        job = await customer_job(container)
+        with worker_process(container.settings, database_url, COUPLET_JOB_STOP_GRACE_SECONDS="0.5") as worker:
+
+            async def running() -> bool:
+                return (await customer_job(container)).status is JobStatus.RUNNING
+
+            await eventually(running, within=60)
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(30) == 0
+    stopped = await customer_job(container)
+    assert (stopped.id, stopped.status, stopped.params["interruptions"]) == (job.id, JobStatus.QUEUED, 1)
+    assert await container.queue.holds(job.id)  # type: ignore[attr-defined]
