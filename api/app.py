@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -82,19 +81,20 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         app.state.container = running = container or Container.from_settings(settings)
         log.info("couplet.started", database=running.db.dialect)
         timer: asyncio.Task[None] | None = None
+        stopping = asyncio.Event()
         if not running.settings.redis_url:  # embedded: jobs and the schedule live in this process
             await running.scheduler.recover()
             if running.settings.schedule_enabled:
                 timer = asyncio.create_task(
-                    running.scheduler.run_every(running.settings.schedule_tick_seconds), name="schedule"
+                    running.scheduler.run_every(running.settings.schedule_tick_seconds, stopping),
+                    name="schedule",
                 )
         try:
             yield
         finally:
+            stopping.set()
             if timer is not None:
-                timer.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await timer
+                await timer
             if own:
                 await running.close()
 

@@ -9,6 +9,7 @@ disabled."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -63,10 +64,13 @@ class Scheduler:
             started[name] = await self._container.sync.run_mapping(name, trigger=TRIGGER, after=after)
         return [job for jobs in started.values() for job in jobs]
 
-    async def run_every(self, seconds: float) -> None:
-        """Tick every `seconds` until cancelled (the embedded timer)."""
-        while True:
-            await asyncio.sleep(seconds)
+    async def run_every(self, seconds: float, stopping: asyncio.Event) -> None:
+        """Tick every `seconds` until `stopping` is set (the embedded timer). A tick
+        under way finishes first: it is never cut off inside a transaction."""
+        while not stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), seconds)
+                return
             try:
                 await self.tick()
             except Exception:

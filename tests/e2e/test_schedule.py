@@ -121,7 +121,7 @@ async def test_the_embedded_timer_starts_scheduled_jobs_and_a_restart_requeues_l
                 return [j for j in await all_jobs(container) if j.trigger == "schedule"]
 
             await eventually(scheduled)
-            await embedded.queue.drain()  # type: ignore[attr-defined]
+        await embedded.queue.drain()  # type: ignore[attr-defined]
     finally:
         await embedded.queue.close()  # type: ignore[attr-defined]
         await embedded.crm.close()

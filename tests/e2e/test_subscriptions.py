@@ -126,6 +126,7 @@ async def test_full_sync_review_streams_line_changes_during_a_full_sync(
 ) -> None:
     await given_erp(integration)
     given_crm(crm)
+    crm.set_faults(latency=0.05)  # long enough a run that its intermediate states are seen
     query = "subscription { fullSyncReview { isRunning lines { mapping status } } }"
     async with subscriptions(api_url, keys[Role.INTEGRATION]) as ws:
         op = await ws.subscribe(query)
@@ -136,8 +137,8 @@ async def test_full_sync_review_streams_line_changes_during_a_full_sync(
         while not all(line["status"] == "FINISHED" for line in seen[-1]["lines"]):
             seen.append((await ws.next_data(op, within=30))["fullSyncReview"])
         await ws.stop(op)
-    customer = [next(li["status"] for li in r["lines"] if li["mapping"] == "CUSTOMER") for r in seen]
-    assert "IN_PROCESS" in customer
-    assert customer[-1] == "FINISHED"
-    assert any(r["isRunning"] for r in seen)
+    statuses = [[line["status"] for line in r["lines"]] for r in seen]
+    assert len(seen) >= 3
+    assert any(set(s) - {"BLANK", "FINISHED"} for s in statuses[1:-1])  # lines seen on their way
+    assert statuses[-1] == ["FINISHED"] * len(statuses[-1])
     assert not seen[-1]["isRunning"]

@@ -1,13 +1,16 @@
-"""`fullSyncReview`: the review now, then again after every change of its lines
-(ordered by the review's version, which every change advances)."""
+"""`fullSyncReview`: the review now, then again whenever it changes: a line's
+status (the review's version advances) or the progress of a line's job (its
+events on the activity channel), so a watcher can draw progress bars."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Sequence
+from typing import Any
 
 import strawberry
 
 from adapters.db.repositories.fullsync import SqlFullSyncStore
+from adapters.db.repositories.jobs import SqlJobStore
 from api.auth import requires
 from api.context import Info
 from api.errors import NotConfigured
@@ -15,7 +18,8 @@ from api.graphql.fullsync.types import FullSyncReview
 from api.graphql.subscriptions.stream import Change, snapshot_then_changes
 from domain.auth import Role
 from domain.errors import ValidationFailed
-from domain.events import FULL_SYNC_CHANNEL, Event
+from domain.events import FULL_SYNC_CHANNEL, Event, activity_channel
+from domain.fullsync.service import TRIGGER
 
 KEY = "review"
 
@@ -25,24 +29,36 @@ class FullSyncSubscription:
     @strawberry.subscription(
         name="fullSyncReview",
         extensions=requires(Role.INTEGRATION),
-        description="The full-sync review now, then after every change of its lines",
+        description="The full-sync review now, then after every change of its lines or their jobs",
     )
     async def full_sync_review_changes(self, info: Info) -> AsyncGenerator[FullSyncReview, None]:
         container = info.context.container
+        sent: dict[str, Any] = {"fingerprint": None, "seq": 0}
 
         async def read(_: set[str]) -> Sequence[Change[FullSyncReview]]:
-            async with container.db.read() as session:
-                version = await SqlFullSyncStore(session, container.clock).version()
+            """The review, numbered anew only when it differs from the one sent last."""
             try:
                 lines, mappings = await container.full_sync.review()
             except ValidationFailed as failed:
                 raise NotConfigured(str(failed)) from None
-            return [Change(KEY, version, FullSyncReview.of(lines, mappings))]
+            async with container.db.read() as session:
+                version = await SqlFullSyncStore(session, container.clock).version()
+                jobs = SqlJobStore(session, container.ids)
+                job_seqs = []
+                for line in lines:
+                    for job_id in (line.to_crm_job_id, line.from_crm_job_id):
+                        job = await jobs.get(job_id) if job_id else None
+                        job_seqs.append((job_id, job.seq if job else None))
+            fingerprint = (version, tuple(job_seqs), tuple((li.mapping, li.status) for li in lines))
+            if fingerprint != sent["fingerprint"]:
+                sent["fingerprint"], sent["seq"] = fingerprint, sent["seq"] + 1
+            return [Change(KEY, sent["seq"], FullSyncReview.of(lines, mappings))]
 
         async def parse(event: Event) -> Sequence[Change[FullSyncReview]]:
+            if "id" in event and event.get("trigger") != TRIGGER:
+                return []  # a job that is not the full sync's
             return await read(set())
 
-        async for state in snapshot_then_changes(
-            container.events, [FULL_SYNC_CHANNEL], read, parse, end_at_final=False
-        ):
+        channels = [FULL_SYNC_CHANNEL, activity_channel()]
+        async for state in snapshot_then_changes(container.events, channels, read, parse, end_at_final=False):
             yield state
