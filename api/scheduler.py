@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from adapters.db.repositories.schedule_state import active_jobs, last_mapping_syncs
 from domain.jobs.model import SyncJob
 from domain.mappings.dag import dependency_order, effective_dependencies
+from domain.stock import STOCK_MAPPING
 from domain.sync.schedule import TRIGGER, due_mappings
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class Scheduler:
                 for job in started.get(dep, [])
             ]
             started[name] = await self._container.sync.run_mapping(name, trigger=TRIGGER, after=after)
+        if STOCK_MAPPING in due:  # stock is pushed on the ITEM-PRODUCT mapping's schedule
+            started.setdefault(STOCK_MAPPING, []).append(await self._container.push_stock(TRIGGER))
         return [job for jobs in started.values() for job in jobs]
 
     async def run_every(self, seconds: float, stopping: asyncio.Event) -> None:

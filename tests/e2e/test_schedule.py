@@ -56,6 +56,7 @@ async def test_a_tick_syncs_every_due_mapping_after_its_prerequisites(
     assert prerequisites
     assert prerequisites <= set(customer_to_crm.params["after_jobs"])
     assert {j.trigger for j in started} == {"schedule"}
+    assert [j.mapping for j in started if j.kind is JobKind.STOCK] == ["ITEM-PRODUCT"]
 
 
 async def test_a_mapping_synced_within_its_interval_is_not_started_again(
