@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from uuid import UUID
 
+from adapters.queue.stopping import run_guarded
 from domain.jobs.model import SyncJob
 from domain.jobs.runner import TIME_LIMIT_MESSAGE, JobRunner
 
@@ -22,6 +23,7 @@ class InProcessJobQueue:
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: dict[UUID, asyncio.Task[None]] = {}
         self._running: dict[UUID, asyncio.Task[object]] = {}  # the runner's task inside each job's task
+        self._canceling: set[UUID] = set()  # canceled by a user (not stopping with the process)
 
     async def enqueue(self, job: SyncJob, *, defer: float = 0.0) -> None:
         current = self._tasks.get(job.id)
@@ -47,14 +49,15 @@ class InProcessJobQueue:
             loop = asyncio.get_running_loop()
             limit = None if self.time_limit is None else loop.call_later(self.time_limit, stop)
             try:
-                await running
-            except asyncio.CancelledError:
-                current = asyncio.current_task()
-                if not timed_out or (current is not None and current.cancelling()):
-                    raise
+                await run_guarded(
+                    running,
+                    canceled_by_user=lambda: job_id in self._canceling,
+                    timed_out=lambda: timed_out,
+                )
             except Exception:
                 log.exception("job %s crashed", job_id)
             finally:
+                self._canceling.discard(job_id)
                 if self._running.get(job_id) is running:
                     del self._running[job_id]
                 if limit is not None:
@@ -67,6 +70,7 @@ class InProcessJobQueue:
     async def cancel(self, job_id: UUID) -> None:
         task = self._tasks.get(job_id)
         if task is not None:
+            self._canceling.add(job_id)
             task.cancel()
 
     async def recover(self, jobs: Sequence[SyncJob]) -> list[SyncJob]:

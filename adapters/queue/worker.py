@@ -21,6 +21,7 @@ from arq.constants import health_check_key_suffix, in_progress_key_prefix
 from arq.worker import Worker, func
 
 from adapters.queue.arq import RUN_JOB, ArqJobQueue, queue_name
+from adapters.queue.stopping import run_guarded
 from adapters.settings import Settings
 from domain.jobs.runner import TIME_LIMIT_MESSAGE, JobRunner
 
@@ -57,14 +58,13 @@ async def run_job(ctx: dict[str, Any], job_id: str) -> None:
         running.cancel(TIME_LIMIT_MESSAGE)
 
     limit = asyncio.get_running_loop().call_later(settings.job_time_limit_seconds, stop)
+    worker: Worker | None = ctx.get("worker")
     try:
-        job = await running
-    except asyncio.CancelledError:
-        current = asyncio.current_task()
-        if timed_out and current is not None and not current.cancelling():
-            await queue.forget(UUID(job_id))
-            return
-        raise
+        job = await run_guarded(
+            running,
+            canceled_by_user=lambda: worker is not None and ctx["job_id"] in worker.aborting_tasks,
+            timed_out=lambda: timed_out,
+        )
     finally:
         limit.cancel()
         renewing.cancel()
@@ -90,7 +90,7 @@ def build_worker(
             await schedule()
 
     cron_jobs = [cron(tick, name=f"{settings.redis_prefix}:schedule", second=0)] if schedule else None
-    return Worker(
+    worker = Worker(
         functions=[
             func(
                 run_job,
@@ -114,6 +114,8 @@ def build_worker(
         handle_signals=handle_signals,
         poll_delay=poll_delay,
     )
+    worker.ctx["worker"] = worker  # run_job tells a user's abort from a stopping worker
+    return worker
 
 
 async def close_worker(worker: Worker) -> None:
