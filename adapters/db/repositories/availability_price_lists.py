@@ -1,0 +1,65 @@
+"""A customer price group with its lines valid on a date, a page at a time
+(for CRM plugins that cache prices): three statements per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.db.models.financials import CustomerPriceGroup, SalesPrice
+from adapters.db.repositories.availability_prices import price_line
+from domain.financials.enums import SalesType
+from domain.pricing import PriceLine
+
+
+@dataclass(frozen=True, slots=True)
+class PriceListPage:
+    code: str
+    description: str | None
+    lines: list[PriceLine]
+    total: int
+
+
+def _valid_lines(code: str, on: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        SalesPrice.sales_type == SalesType.CUSTOMER_PRICE_GROUP.value,
+        SalesPrice.sales_code == code,
+        sa.or_(SalesPrice.starting_date.is_(None), SalesPrice.starting_date <= on),
+        sa.or_(SalesPrice.ending_date.is_(None), SalesPrice.ending_date >= on),
+    )
+
+
+async def read_price_list(
+    conn: AsyncConnection, code: str, on: date, offset: int, limit: int
+) -> PriceListPage | None:
+    """The group's lines valid on `on`, by item/resource, unit, currency, start and minimum quantity."""
+    group = (
+        await conn.execute(
+            sa.select(CustomerPriceGroup.code, CustomerPriceGroup.description).where(
+                CustomerPriceGroup.code == code
+            )
+        )
+    ).first()
+    if group is None:
+        return None
+    where = _valid_lines(code, on)
+    # NULLs sort first on both backends, so pages are the same on SQLite and PostgreSQL
+    order: list[Any] = [
+        SalesPrice.item_no.nulls_first(),
+        SalesPrice.resource_no.nulls_first(),
+        SalesPrice.unit_of_measure.nulls_first(),
+        SalesPrice.currency_code.nulls_first(),
+        SalesPrice.starting_date.nulls_first(),
+        SalesPrice.minimum_quantity,
+        SalesPrice.id,
+    ]
+    rows = await conn.execute(
+        sa.select(*SalesPrice.__table__.columns).where(where).order_by(*order).offset(offset).limit(limit)
+    )
+    lines = [price_line(row) for row in rows]
+    total = (await conn.execute(sa.select(sa.func.count()).select_from(SalesPrice).where(where))).scalar_one()
+    return PriceListPage(group.code, group.description, lines, int(total))
