@@ -26,6 +26,7 @@ from domain.sales_lines import (
     check_line_count,
     check_quantities,
     code,
+    trim,
     unit_of,
 )
 
@@ -82,7 +83,7 @@ class ItemAvailability:
 
 
 def in_unit(base_quantity: Decimal, per_unit: Decimal) -> Decimal:
-    return (base_quantity / per_unit).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_EVEN)
+    return trim((base_quantity / per_unit).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_EVEN))
 
 
 def all_locations(stock: Mapping[StockKey, Stock]) -> dict[str, Stock]:
@@ -110,7 +111,7 @@ def answer(
         location_code=code(line.location_code),
         inventory=inventory,
         quantity_on_sales_orders=on_orders,
-        available=inventory - on_orders,
+        available=trim(inventory - on_orders),
         requested_quantity=requested,
         is_sufficient=sufficient,
         as_of=now,

@@ -25,7 +25,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.financials.enums import SalesType
-from domain.sales_lines import Asset, AssetKind
+from domain.sales_lines import Asset, AssetKind, trim
 
 PRICE_PLACES = Decimal("0.00001")
 AMOUNT_PLACES = Decimal("0.01")
@@ -93,11 +93,11 @@ class Quote:
 
 
 def convert(lcy_price: Decimal, rate: Decimal) -> Decimal:
-    return (lcy_price / rate).quantize(PRICE_PLACES, rounding=ROUND_HALF_EVEN)
+    return trim((lcy_price / rate).quantize(PRICE_PLACES, rounding=ROUND_HALF_EVEN))
 
 
 def line_amount(unit_price: Decimal, quantity: Decimal) -> Decimal:
-    return (unit_price * quantity).quantize(AMOUNT_PLACES, rounding=ROUND_HALF_UP)
+    return trim((unit_price * quantity).quantize(AMOUNT_PLACES, rounding=ROUND_HALF_UP))
 
 
 def is_local(terms: PricingTerms, currency_code: str | None) -> bool:
@@ -187,7 +187,7 @@ def quote(
 
 def _unit_price(asset: Asset, unit: str, per_unit: Decimal, terms: PricingTerms) -> Quote:
     lcy = terms.local_currency_code or "LCY"
-    lcy_price = (asset.unit_price * per_unit).quantize(PRICE_PLACES, rounding=ROUND_HALF_EVEN)
+    lcy_price = trim((asset.unit_price * per_unit).quantize(PRICE_PLACES, rounding=ROUND_HALF_EVEN))
     text = f"{asset.kind.lower()} {asset.no} unit price {asset.unit_price} {lcy}"
     if per_unit != 1:
         text += f" × {per_unit} per {unit}"

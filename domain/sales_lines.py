@@ -122,6 +122,12 @@ def unit_of(asset: Asset, unit: str | None) -> tuple[str, Decimal] | LineError:
     return code, per_unit
 
 
+def trim(value: Decimal) -> Decimal:
+    """Without trailing zeros or exponent (32.00000 → 32), as every stored Decimal reads."""
+    trimmed = value.normalize()
+    return trimmed.quantize(Decimal(1)) if trimmed.as_tuple().exponent > 0 else trimmed  # type: ignore[operator]
+
+
 def code(value: str | None) -> str | None:
     """A code as the ERP stores it: trimmed, upper-cased, blank is none."""
     if value is None:

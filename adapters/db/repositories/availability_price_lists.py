@@ -17,11 +17,9 @@ from domain.pricing import PriceLine
 
 
 @dataclass(frozen=True, slots=True)
-class PriceListPage:
+class PriceGroup:
     code: str
     description: str | None
-    lines: list[PriceLine]
-    total: int
 
 
 def _valid_lines(code: str, on: date) -> sa.ColumnElement[bool]:
@@ -33,19 +31,19 @@ def _valid_lines(code: str, on: date) -> sa.ColumnElement[bool]:
     )
 
 
-async def read_price_list(
+async def read_price_group(conn: AsyncConnection, code: str) -> PriceGroup | None:
+    statement = sa.select(CustomerPriceGroup.code, CustomerPriceGroup.description).where(
+        CustomerPriceGroup.code == code
+    )
+    group = (await conn.execute(statement)).first()
+    return None if group is None else PriceGroup(group.code, group.description)
+
+
+async def read_price_list_lines(
     conn: AsyncConnection, code: str, on: date, offset: int, limit: int
-) -> PriceListPage | None:
-    """The group's lines valid on `on`, by item/resource, unit, currency, start and minimum quantity."""
-    group = (
-        await conn.execute(
-            sa.select(CustomerPriceGroup.code, CustomerPriceGroup.description).where(
-                CustomerPriceGroup.code == code
-            )
-        )
-    ).first()
-    if group is None:
-        return None
+) -> tuple[list[PriceLine], int]:
+    """A page of the group's lines valid on `on` (by item/resource, unit, currency, start,
+    minimum quantity) and how many there are."""
     where = _valid_lines(code, on)
     # NULLs sort first on both backends, so pages are the same on SQLite and PostgreSQL
     order: list[Any] = [
@@ -62,4 +60,4 @@ async def read_price_list(
     )
     lines = [price_line(row) for row in rows]
     total = (await conn.execute(sa.select(sa.func.count()).select_from(SalesPrice).where(where))).scalar_one()
-    return PriceListPage(group.code, group.description, lines, int(total))
+    return lines, int(total)
