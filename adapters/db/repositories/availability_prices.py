@@ -26,8 +26,9 @@ BY_NO, BY_ACCOUNT, CURRENCY = "N", "A", "C"
 
 
 def _basis_statement(dialect: str) -> sa.CompoundSelect[Any]:
-    nothing = sa.null()
-    customer = (Customer.no, Customer.customer_price_group, Customer.currency_code, nothing, nothing)
+    # typed NULLs: PostgreSQL matches UNION column types
+    no_rate, no_flag = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), sa.Integer)
+    customer = (Customer.no, Customer.customer_price_group, Customer.currency_code, no_rate, no_flag)
     by_no = sa.select(sa.literal(BY_NO, sa.String), *customer).where(
         Customer.no == sa.bindparam("customer_no")
     )
@@ -44,8 +45,8 @@ def _basis_statement(dialect: str) -> sa.CompoundSelect[Any]:
     currencies = sa.select(
         sa.literal(CURRENCY, sa.String),
         CurrencyRow.code,
-        nothing,
-        nothing,
+        sa.cast(sa.null(), sa.String),
+        sa.cast(sa.null(), sa.String),
         sa.cast(CurrencyRow.exchange_rate, sa.String),
         sa.cast(CurrencyRow.is_local, sa.Integer),
     )
