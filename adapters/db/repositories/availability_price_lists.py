@@ -45,10 +45,10 @@ async def read_price_list_lines(
     """A page of the group's lines valid on `on` (by item/resource, unit, currency, start,
     minimum quantity) and how many there are."""
     where = _valid_lines(code, on)
-    # NULLs sort first on both backends, so pages are the same on SQLite and PostgreSQL
+    # explicit NULL order, so pages are the same on SQLite and PostgreSQL: items, then resources
     order: list[Any] = [
-        SalesPrice.item_no.nulls_first(),
-        SalesPrice.resource_no.nulls_first(),
+        SalesPrice.item_no.nulls_last(),
+        SalesPrice.resource_no.nulls_last(),
         SalesPrice.unit_of_measure.nulls_first(),
         SalesPrice.currency_code.nulls_first(),
         SalesPrice.starting_date.nulls_first(),
