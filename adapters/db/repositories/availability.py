@@ -25,19 +25,25 @@ from domain.sales_lines import AssetQuery, Catalog
 INVENTORY, ON_ORDERS = "I", "O"
 
 
+def raw(column: Any) -> Any:
+    """The driver's value as is: most rows of a request are stock figures, and the
+    domain rounds them itself (`decimal` makes SQLite's floats exact)."""
+    return sa.type_coerce(column, sa.types.NullType())
+
+
 def _stock_statement(dialect: str) -> sa.CompoundSelect[Any]:
     inventory = sa.select(
         sa.literal(INVENTORY, sa.String).label("kind"),
         ItemInventory.item_no,
         ItemInventory.location_code,
-        ItemInventory.quantity,
+        raw(ItemInventory.quantity),
     ).where(member(ItemInventory.item_no, "item_nos", sa.String, dialect))
     location = sa.func.coalesce(SalesLine.location_code, "")
     outstanding = (SalesLine.quantity - SalesLine.quantity_shipped) * sa.func.coalesce(
         ItemUnitOfMeasure.qty_per_unit, 1
     )
     on_orders = (
-        sa.select(sa.literal(ON_ORDERS, sa.String), SalesLine.no, location, sa.func.sum(outstanding))
+        sa.select(sa.literal(ON_ORDERS, sa.String), SalesLine.no, location, raw(sa.func.sum(outstanding)))
         .join(SalesOrder, SalesOrder.no == SalesLine.document_no)
         .outerjoin(
             ItemUnitOfMeasure,

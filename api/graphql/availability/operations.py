@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import strawberry
 
@@ -24,7 +23,7 @@ from api.graphql.common import Connection, page_size
 from api.graphql.cursors import offset_cursor, read_offset
 from domain.auth import Role
 from domain.availability import AvailabilityRequest, item_availability
-from domain.pricing_service import PriceRequestLine, SalesLinePricesRequest, sales_line_prices
+from domain.pricing_service import SalesLinePricesRequest, sales_line_prices
 from domain.sales_lines import RequestRefused
 from domain.sales_lines import code as to_code
 
@@ -71,12 +70,7 @@ class AvailabilityQuery:
         self, info: Info, lines: list[AvailabilityLineInput]
     ) -> list[ItemAvailability]:
         container = info.context.container
-        requests = [
-            AvailabilityRequest(
-                line.item_no, line.crm_product_id, line.unit_of_measure, line.location_code, line.quantity
-            )
-            for line in lines
-        ]
+        requests: list[AvailabilityRequest] = lines  # type: ignore[assignment]  # built by the input's hook
         try:
             async with sales_line_reads(container.db) as reads:
                 answers = await item_availability(reads, requests, container.clock.now())
@@ -91,7 +85,7 @@ class AvailabilityQuery:
     async def sales_line_prices(self, info: Info, input: SalesLinePricesInput) -> list[LinePrice]:
         container = info.context.container
         request = SalesLinePricesRequest(
-            lines=[_price_line(line) for line in input.lines],
+            lines=input.lines,  # type: ignore[arg-type]  # PriceRequestLines, built by the input's hook
             customer_no=input.customer_no,
             crm_account_id=input.crm_account_id,
             currency_code=input.currency_code,
@@ -121,9 +115,3 @@ class AvailabilityQuery:
         return PriceList(
             code=group.code, description=group.description, date=date or container.clock.now().date()
         )
-
-
-def _price_line(line: Any) -> PriceRequestLine:
-    return PriceRequestLine(
-        line.quantity, line.item_no, line.resource_no, line.crm_product_id, line.unit_of_measure
-    )

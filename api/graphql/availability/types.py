@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -14,9 +16,40 @@ from domain import availability, pricing, pricing_service
 from domain.financials.enums import SalesType
 from domain.sales_lines import LineError as DomainLineError
 
+T = TypeVar("T")
+
 PriceSourceKind = strawberry.enum(pricing.PriceSourceKind, name="PriceSourceKind")
 
 
+def builds(factory: Callable[[Mapping[str, Any]], object]) -> Callable[[type[T]], type[T]]:
+    """Line inputs become domain requests straight from GraphQL's coerced values
+    (strawberry's `from_input` hook): building strawberry input objects field by
+    field was a fifth of a 50-line request's time."""
+
+    def decorate(cls: type[T]) -> type[T]:
+        cls.__strawberry_definition__.from_input = lambda _cls, value, _context: factory(value)  # type: ignore[attr-defined]
+        return cls
+
+    return decorate
+
+
+def _availability_request(v: Mapping[str, Any]) -> availability.AvailabilityRequest:
+    return availability.AvailabilityRequest(
+        v.get("itemNo"),
+        v.get("crmProductId"),
+        v.get("unitOfMeasure"),
+        v.get("locationCode"),
+        v.get("quantity"),
+    )
+
+
+def _price_request_line(v: Mapping[str, Any]) -> pricing_service.PriceRequestLine:
+    return pricing_service.PriceRequestLine(
+        v["quantity"], v.get("itemNo"), v.get("resourceNo"), v.get("crmProductId"), v.get("unitOfMeasure")
+    )
+
+
+@builds(_availability_request)
 @strawberry.input
 class AvailabilityLineInput:
     item_no: str | None = None
@@ -26,6 +59,7 @@ class AvailabilityLineInput:
     quantity: Decimal | None = strawberry.field(default=None, description="Requested, in the line's unit")
 
 
+@builds(_price_request_line)
 @strawberry.input
 class PriceLineInput:
     item_no: str | None = None

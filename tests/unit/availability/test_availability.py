@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from domain.availability import AvailabilityRequest, Stock, StockKey, item_availability
 from domain.errors import ErrorCode
 from domain.sales_lines import Asset, AssetKind, AssetQuery, Catalog
@@ -23,11 +26,12 @@ class FakeStore:
     def __init__(self, stock: Mapping[StockKey, Stock]) -> None:
         self._stock = stock
         self.reads = 0
+        self.item = CHAIR
 
     async def catalog(self, query: AssetQuery) -> Catalog:
         self.reads += 1
         return Catalog(
-            items={"1000": CHAIR},
+            items={"1000": self.item},
             products={PRODUCT: CHAIR, ROOM.crm_product_id: ROOM},
             locations=frozenset({"BLUE"}),  # type: ignore[dict-item]
         )
@@ -101,3 +105,34 @@ async def test_a_bad_line_says_why_and_the_others_are_answered() -> None:
     ]
     assert answers[0].item_no == "9999"
     assert answers[0].inventory == 0
+
+
+quantities = st.decimals(min_value=-100000, max_value=100000, places=5)
+
+
+@given(quantities, quantities.filter(lambda q: q >= 0), st.sampled_from(["1", "3", "12", "0.5", "7.25"]))
+async def test_figures_always_add_up_and_have_five_places(
+    inventory: Decimal, on_orders: Decimal, per: str
+) -> None:
+    units = {"PCS": Decimal(1), "X": Decimal(per)}
+    item = Asset(AssetKind.ITEM, "1000", "PCS", Decimal(1), False, units)
+    store = FakeStore({("1000", ""): Stock(inventory, on_orders)})
+    store.item = item
+    (line,) = await item_availability(store, [AvailabilityRequest("1000", unit_of_measure="X")], NOW)
+    assert line.available == line.inventory - line.quantity_on_sales_orders
+    for figure in (line.inventory, line.quantity_on_sales_orders, line.available):
+        assert figure == figure.quantize(Decimal("0.00001"))
+    assert abs(line.inventory - inventory / Decimal(per)) <= Decimal("0.000005")
+
+
+@given(quantities.filter(lambda q: q >= 0), quantities, st.sampled_from(["1", "3", "12", "0.5"]))
+async def test_sufficiency_is_decided_exactly_in_base_units(
+    requested: Decimal, free: Decimal, per: str
+) -> None:
+    units = {"PCS": Decimal(1), "X": Decimal(per)}
+    store = FakeStore({("1000", ""): Stock(free, Decimal(0))})
+    store.item = Asset(AssetKind.ITEM, "1000", "PCS", Decimal(1), False, units)
+    (line,) = await item_availability(
+        store, [AvailabilityRequest("1000", unit_of_measure="X", quantity=requested)], NOW
+    )
+    assert line.is_sufficient is (requested * Decimal(per) <= free)
