@@ -251,5 +251,17 @@ def parse() -> argparse.Namespace:
     return parser.parse_args()
 
 
+async def reachable(url: str) -> bool:
+    try:
+        conn = await asyncpg.connect(dsn(url), timeout=5)
+    except (OSError, asyncpg.PostgresError) as error:
+        print(f"skipped: no PostgreSQL at {url} ({type(error).__name__}); pass --postgres-url")
+        return False
+    await conn.close()
+    return True
+
+
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    arguments = parse()
+    if asyncio.run(reachable(arguments.postgres_url)):
+        asyncio.run(main(arguments))
