@@ -16,6 +16,7 @@ from adapters.dataverse.solution import solution_zip
 from adapters.db.engine import Database
 from adapters.db.repositories.api_keys import ApiKeyRepository
 from adapters.db.repositories.connection import SqlSetupUnitOfWork, connection_enabled
+from adapters.db.repositories.stock import SqlStockStore
 from adapters.db.uow import SqlUnitOfWork
 from adapters.events import build_events
 from adapters.queue import build_queue
@@ -35,6 +36,7 @@ from domain.jobs.ports import JobQueue
 from domain.jobs.runner import JobContext, JobRunner
 from domain.jobs.service import JobService
 from domain.mappings.model import SyncDirection, TableMapping
+from domain.stock import run_stock_push, start_stock_push
 from domain.sync.job import run_sync
 from domain.sync.service import SyncService
 
@@ -102,6 +104,7 @@ class Container:
                 JobKind.SYNC: self._run_sync,
                 JobKind.UNCOUPLE: run_uncouple,
                 JobKind.MATCH: self._run_match,
+                JobKind.STOCK: self._run_stock,
             },
         )
         self.events = build_events(self.settings)
@@ -113,6 +116,7 @@ class Container:
             lambda: self.sync,
             delay=self.settings.change_debounce_seconds,
             enabled=self.connection_enabled,
+            push_stock=self.push_stock,
         )
         if self.settings.change_triggers:
             self.erp_change_listeners.append(self.triggers.erp_changed)
@@ -204,6 +208,13 @@ class Container:
 
     async def _run_match(self, ctx: JobContext) -> None:
         await run_match(ctx, await self.crm.client(), self._after_match, self._create_unmatched)
+
+    async def _run_stock(self, ctx: JobContext) -> None:
+        await run_stock_push(ctx, SqlStockStore(self.db), await self.crm.client())
+
+    async def push_stock(self, trigger: str) -> SyncJob:
+        """Queue a stock push (after stock moves, on schedule)."""
+        return await start_stock_push(self.uow, self.jobs, trigger=trigger)
 
     async def _run_sync(self, ctx: JobContext) -> None:
         await run_sync(ctx, await self.crm.client(), self._released)

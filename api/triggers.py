@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from uuid import UUID
 
+from domain.errors import ValidationFailed
 from domain.jobs.model import JobStatus
 from domain.mappings.model import SyncDirection
 from domain.sync.context import SyncParams
@@ -31,6 +32,7 @@ class ChangeTriggers:
         *,
         delay: float,
         enabled: Callable[[], object],
+        push_stock: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
         self._uow = uow
         self._sync = sync
@@ -38,12 +40,32 @@ class ChangeTriggers:
         self._enabled = enabled
         self._timers: dict[tuple[str, SyncDirection], asyncio.Task[None]] = {}
         self._crm_ids: dict[str, set[UUID]] = defaultdict(set)
+        self._push_stock = push_stock
+        self._stock_timer: asyncio.Task[None] | None = None
 
     async def erp_changed(self, table_name: str) -> None:
         async with self._uow() as uow:
             mappings = await uow.mappings.all()
         for name in affected_by_erp_change(table_name, mappings):
             self._arm(name, SyncDirection.TO_CRM)
+        if table_name == "item_ledger_entry" and self._push_stock is not None and self._stock_timer is None:
+            self._stock_timer = asyncio.create_task(self._fire_stock())
+
+    async def _fire_stock(self) -> None:
+        """Stock moves were posted: push stock once the burst is over. A push already
+        queued or running is returned instead of a second one, and the next push
+        picks up whatever it missed (its watermark is the last push's start)."""
+        assert self._push_stock is not None
+        try:
+            await asyncio.sleep(self._delay)
+            if await self._enabled():  # type: ignore[misc]
+                await self._push_stock("stock moves")
+        except ValidationFailed:
+            pass  # ITEM-PRODUCT is not enabled: there is nothing to push to
+        except Exception:
+            log.exception("stock push trigger failed")
+        finally:
+            self._stock_timer = None
 
     async def crm_changed(self, entity: str, row_id: UUID) -> list[str]:
         """A CRM row changed (webhook): sync it into the ERP soon; the mappings touched."""
@@ -84,6 +106,7 @@ class ChangeTriggers:
         return all(job.status is JobStatus.QUEUED for job in jobs)
 
     async def close(self) -> None:
-        for task in list(self._timers.values()):
+        tasks = [*self._timers.values(), *([self._stock_timer] if self._stock_timer else [])]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._timers.values(), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)

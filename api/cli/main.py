@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import crm_simulator, db, demo, keys, schema, serve, setup
+from api.cli import crm_simulator, db, demo, keys, schema, serve, setup, sync
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Couplet: ERP ↔ Dynamics 365 Sales integration."
@@ -12,6 +12,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
 app.add_typer(schema.app, name="schema")
+app.add_typer(sync.app, name="sync")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("crm-simulator")(crm_simulator.crm_simulator)

@@ -30,6 +30,9 @@ class ConnectionStore(Protocol):
     async def is_enabled(self) -> bool:
         """Whether sync is switched on (schedules run only while it is)."""
 
+    async def coupling_count(self) -> int:
+        """How many couplings exist (they belong to the organization last connected)."""
+
 
 class ApiKeyIssuer(Protocol):
     """Creates and revokes API keys (for the CRM plugin's AVAILABILITY key)."""

@@ -85,6 +85,7 @@ class ConnectionService:
         async with self.uow() as uow:
             connection = await require_connection(uow)
             credentials = await uow.connection.credentials()
+            couplings = await uow.connection.coupling_count()
         if credentials is None:
             raise ValidationFailed.single(None, "no client secret is stored", ErrorCode.NOT_CONFIGURED)
         found: dict[str, Any] = {}
@@ -92,6 +93,15 @@ class ConnectionService:
         try:
             async with self.crm.connect(credentials) as crm:
                 me = await crm.who_am_i()
+                known = connection.organization_id
+                if couplings and known is not None and me.organization_id != known:
+                    raise CheckFailed(
+                        f"{connection.server_url} is another Dynamics 365 organization "
+                        f"({me.organization_id}) than the one Couplet's {couplings} "
+                        f"{'coupling belongs' if couplings == 1 else 'couplings belong'} to "
+                        f"({known}): point the connection back at that organization, or uncouple "
+                        "every mapping first (uncoupleRecords with all: true)"
+                    )
                 found["organization_id"] = me.organization_id
                 found["crm_version"] = await crm.version()
                 ours = [

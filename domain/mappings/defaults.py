@@ -318,6 +318,10 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
         "salesorder",
         FROM,
         enabled=False,
+        # DOMAIN.md marks it only-coupled, but then a submitted order would never arrive on its
+        # own: every submitted order is created in the ERP by the mapping's sync (BC's "Auto
+        # Create Sales Orders"), once, with its lines
+        only_coupled=False,
         depends_on=("CUSTOMER", "ITEM-PRODUCT", "RESOURCE-PRODUCT"),
         crm_filter="statecode eq 1",
         number_series="SO",
@@ -341,7 +345,10 @@ DEFAULT_MAPPINGS: tuple[TableMapping, ...] = (
         depends_on=("SALESORDER-ORDER",),
         deletion_conflict_resolution=DeletionConflictResolution.REMOVE_COUPLING,
         fields=(
-            lookup("no", "productid", FROM, "ITEM-PRODUCT"),
+            lookup("no", "productid", FROM, "ITEM-PRODUCT"),  # or RESOURCE-PRODUCT (domain/sync/documents.py)
+            lookup(
+                "unit_of_measure", "uomid", FROM, "ITEM UOM", "{no}|{value}", clear_on_failed_lookup=True
+            ),  # a unit not coupled: the base unit
             f("quantity", "quantity", FROM),
             f("unit_price", "priceperunit", FROM),
             f("line_discount", "manualdiscountamount", FROM),

@@ -11,6 +11,7 @@ coupling, so a refused record costs only itself."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -27,6 +28,13 @@ from domain.jobs.model import ErrorClass
 from domain.mappings.model import DeletionConflictResolution, SyncDirection
 from domain.sync.context import SyncContext
 from domain.sync.decisions import decide
+from domain.sync.documents import (
+    LineTranslations,
+    child_mappings,
+    document_lines,
+    read_lines,
+    translate_lines,
+)
 from domain.sync.fields import (
     Translations,
     Unresolved,
@@ -138,7 +146,19 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
     mapping, spec = sc.mapping, table(sc.mapping.erp_table)
     crm_filter = parse(mapping.crm_filter) if mapping.crm_filter and forced else None
     ledger = Ledger(sc)
+    children = child_mappings(mapping, sc.mappings)
+    lines = await read_lines(sc.crm, children[0], [r.id for r in rows]) if children else {}
     async with sc.job.uow() as uow:
+        documents = (
+            _Documents(
+                lines,
+                await translate_lines(
+                    uow, children[0], sc.mappings, [line for doc in lines.values() for line in doc], sc.lcy
+                ),
+            )
+            if children
+            else None
+        )
         couplings = await uow.couplings.in_mapping_by_crm(mapping.name, [r.id for r in rows])
         records = {
             r.id: r for r in await uow.erp.get_many(spec, "id", [c.erp_id for c in couplings.values()])
@@ -160,9 +180,17 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
             if coupling is not None and record is not None:
                 await _update(sc, ledger, uow, service, row, coupling, record, to_erp, to_crm, forced)
             elif coupling is not None or sc.creates:
-                await _insert(sc, ledger, uow, service, row, coupling, to_erp, highest)
+                await _insert(sc, ledger, uow, service, row, coupling, to_erp, highest, documents)
         await ledger.write(uow)
     await ledger.done()
+
+
+@dataclass(frozen=True, slots=True)
+class _Documents:
+    """A document page's CRM lines (by document) and their translated lookups."""
+
+    lines: dict[UUID, list[CrmRow]]
+    translations: LineTranslations
 
 
 def _crm_ref(sc: SyncContext, row: CrmRow) -> str:
@@ -178,10 +206,27 @@ async def _insert(
     coupling: Coupling | None,
     tables: Translations,
     highest: dict[str, str | None],
+    documents: _Documents | None = None,
 ) -> None:
     spec = table(sc.mapping.erp_table)
     incoming = incoming_values(sc, row)
     values, problems = erp_changes(sc, incoming, row, tables, spec, with_constants=True)
+    children: dict[str, list[dict[str, object]]] | None = None
+    if documents is not None:
+        doc = document_lines(documents.lines.get(row.id, []), documents.translations, sc.mappings)
+        if doc.refused is not None:
+            ledger.failed(
+                coupling,
+                ErrorClass.PERMANENT,
+                f"{_crm_ref(sc, row)}: {doc.refused}",
+                record_id=row.id,
+                erp_ref=None,
+                crm_ref=str(row.id),
+            )
+            return
+        problems = problems + doc.missing
+        (name,) = [c.name for c in spec.children if c.table == documents.translations.child.erp_table]
+        children = {name: doc.lines}
     if problems:
         ledger.failed(
             coupling,
@@ -201,7 +246,7 @@ async def _insert(
         values[spec.key_field] = highest[prefix]
     try:
         async with uow.savepoint():
-            record = await service.upsert(spec.name, values)
+            record = await service.upsert(spec.name, values, children)
     except ValidationFailed as failed:
         ledger.failed(
             coupling,

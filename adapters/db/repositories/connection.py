@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.crm_provider import CONNECTION_ID
 from adapters.crypto import SecretBox, SecretKeyMissing
 from adapters.db.engine import Database
-from adapters.db.models import ApiKeyRow, ConnectionRow
+from adapters.db.models import ApiKeyRow, ConnectionRow, CouplingRow
 from adapters.db.repositories.api_keys import ApiKeyRepository
 from adapters.db.repositories.financials import SqlErpStore
 from adapters.db.repositories.mappings import SqlMappingStore
@@ -127,6 +127,9 @@ class SqlConnectionStore:
 
     async def is_enabled(self) -> bool:
         return await _is_enabled(self.session)
+
+    async def coupling_count(self) -> int:
+        return int(await self.session.scalar(sa.select(sa.func.count()).select_from(CouplingRow)) or 0)
 
     def _decrypt(self, token: str) -> str:
         try:

@@ -19,6 +19,7 @@ from domain.auth import Role
 from domain.couplings.service import find_erp_record, require_mapping
 from domain.errors import ErrorCode, ValidationFailed
 from domain.mappings.model import SyncDirection as Direction
+from domain.stock import start_stock_push
 
 
 @strawberry.enum(description="Whose values win a conflict")
@@ -103,6 +104,19 @@ class SyncMutation:
         except ValidationFailed as failed:
             return SyncJobPayload(user_errors=user_errors(failed))
         return SyncJobPayload.started(jobs)
+
+    @strawberry.mutation(
+        extensions=requires(Role.INTEGRATION),
+        description="Push inventory to the CRM's product quantity on hand, for coupled items whose stock "
+        "changed since the last push (it also runs on ITEM-PRODUCT's schedule and after stock moves)",
+    )
+    async def push_stock(self, info: Info) -> SyncJobPayload:
+        container = info.context.container
+        try:
+            job = await start_stock_push(container.uow, container.jobs, trigger="manual")
+        except ValidationFailed as failed:
+            return SyncJobPayload(user_errors=user_errors(failed))
+        return SyncJobPayload.started([job])
 
     @strawberry.mutation(
         extensions=requires(Role.INTEGRATION),

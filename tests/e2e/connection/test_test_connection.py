@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.dataverse.simulator import DataverseSimulator
 from adapters.dataverse.solution import solution_zip
+from api.container import Container
 from tests.e2e.connection.support import (
     ADMIN_APP,
+    INTEGRATION_APP,
     INTEGRATION_EMAIL,
     TEST,
     Dataverse,
     configured,
     connected,
+    local_currency,
 )
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import free_port
+from tests.support.simulator import SwitchableApp
 
 
 async def test_a_passing_test_records_the_crm_version_organisation_and_integration_user(
@@ -148,3 +153,45 @@ async def test_a_manually_installed_solution_is_noticed_and_its_roles_are_requir
         "lacks Couplet Integration Administrator, Couplet Integration User: "
         "run importCrmSolution to assign Couplet's roles."
     )
+
+
+async def test_another_organization_behind_the_url_is_refused_while_couplings_exist(
+    admin: GraphQLClient,
+    dataverse: Dataverse,
+    crm_server: tuple[str, SwitchableApp],
+    container: Container,
+) -> None:
+    await connected(admin, dataverse)
+    await local_currency(admin)
+    await admin.mutate("mutation { p: resetTableMappings(input: {}) { userErrors { code } } }")
+    await admin.mutate(
+        "mutation($i: CoupleRecordsInput!) { p: coupleRecords(input: $i) { userErrors { code message } } }",
+        {"i": {"mapping": "CURRENCY", "erpKey": "DKK", "crmId": str(dataverse.simulator.base_currency_id)}},
+    )
+    _, app = crm_server
+    first = app.simulator
+    other = DataverseSimulator()
+    other.register_app(
+        *INTEGRATION_APP,
+        full_name="Couplet Integration",
+        user_fields={"internalemailaddress": INTEGRATION_EMAIL},
+    )
+    app.simulator = other
+    try:
+        refused = (await admin.mutate(TEST))["connection"]
+        assert refused["status"] == "ERROR"
+        assert refused["organizationId"] == str(dataverse.simulator.organization_id)  # still the first
+        assert f"another Dynamics 365 organization ({other.organization_id})" in refused["lastError"]
+        assert "the one Couplet's 1 coupling belongs to" in refused["lastError"]
+
+        await admin.mutate(
+            'mutation { p: uncoupleRecords(input: {mapping: "CURRENCY", all: true}) { userErrors { code } } }'
+        )
+        await container.queue.drain()  # type: ignore[attr-defined]
+        moved = (await admin.mutate(TEST))["connection"]
+        assert (moved["status"], moved["organizationId"]) == ("CONNECTED", str(other.organization_id)), moved[
+            "lastError"
+        ]
+    finally:
+        app.simulator = first
+        await other.aclose()
