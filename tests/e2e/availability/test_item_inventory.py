@@ -3,15 +3,20 @@ location, inside the writing transaction: posted, changed, deleted, rolled back.
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from adapters.db import migrate
 from adapters.db.engine import Database
 from adapters.db.models.availability import ItemInventory
-from adapters.db.models.financials import ItemLedgerEntry
+from adapters.db.models.financials import Item, ItemLedgerEntry, Location, UnitOfMeasure
 from tests.e2e.availability.support import JOURNAL, catalog, post
+from tests.support.databases import throwaway_database
 from tests.support.graphql import GraphQLClient
 
 
@@ -88,3 +93,45 @@ async def test_changed_and_deleted_entries_and_rollbacks_keep_it_exact(
     with pytest.raises(RuntimeError):
         await change_then_fail(database)
     assert await summary(database) == {("1000", "BLUE"): Decimal(4)} == await ledger_sums(database)
+
+
+async def test_the_migration_fills_the_summary_from_an_existing_ledger(backend: str, tmp_path: Path) -> None:
+    async with throwaway_database(backend, tmp_path, migrated=False) as url:
+        await migrate.upgrade(url, "7c2b1e5f0a55")
+        db = Database.from_url(url)
+        try:
+            now = datetime.now(UTC)
+            stamp = {"created_at": now, "modified_at": now}
+            async with db.transaction() as session:
+                await session.execute(sa.insert(UnitOfMeasure).values(id=uuid.uuid4(), code="PCS", **stamp))
+                await session.execute(sa.insert(Location).values(id=uuid.uuid4(), code="BLUE", **stamp))
+                await session.execute(
+                    sa.insert(Item).values(
+                        id=uuid.uuid4(),
+                        no="1000",
+                        description="Oslo Chair",
+                        type="INVENTORY",
+                        base_unit_of_measure="PCS",
+                        unit_price=Decimal(1),
+                        unit_cost=Decimal(1),
+                        gross_weight=Decimal(0),
+                        unit_volume=Decimal(0),
+                        **stamp,
+                    )
+                )
+                for quantity, location in (("10", "BLUE"), ("-2.5", "BLUE"), ("4", None)):
+                    await session.execute(
+                        sa.insert(ItemLedgerEntry).values(
+                            id=uuid.uuid4(),
+                            item_no="1000",
+                            location_code=location,
+                            posting_date=now.date(),
+                            entry_type="PURCHASE",
+                            quantity=Decimal(quantity),
+                            **stamp,
+                        )
+                    )
+            await migrate.upgrade(url)
+            assert await summary(db) == {("1000", "BLUE"): Decimal("7.5"), ("1000", ""): Decimal(4)}
+        finally:
+            await db.dispose()
