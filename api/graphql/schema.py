@@ -8,16 +8,20 @@ from dataclasses import dataclass
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.errors import code_for, is_expected
+from api.graphql.availability.operations import AvailabilityQuery
 from api.graphql.connection.operations import ConnectionMutation, ConnectionQuery
 from api.graphql.couplings.operations import CouplingsMutation, CouplingsQuery
 from api.graphql.financials.journal import JournalMutation
@@ -52,6 +56,7 @@ Query = merge_types(
         CouplingsQuery,
         JobsQuery,
         FullSyncQuery,
+        AvailabilityQuery,
         _FinancialsQuery,
     ),
 )
@@ -92,14 +97,20 @@ class CoupletSchema(strawberry.Schema):
 
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     limits = limits or Limits()
+    # The limiters' rule classes are made once: made per request, they never hit the validation cache.
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     return CoupletSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+            lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+            ParserCache,
+            ValidationCache,
             ErrorCodes,  # before MaskErrors: its closing code runs after MaskErrors' own
             lambda: MaskErrors(should_mask_error=lambda error: not is_expected(error)),
             GraphQLMetrics,

@@ -19,7 +19,7 @@ class Viewer:
 @strawberry.type
 class ViewerQuery:
     @strawberry.field(
-        extensions=requires(RoleEnum.AVAILABILITY), description="The API key making this request"
+        extensions=requires(RoleEnum.INTEGRATION), description="The API key making this request"
     )
     def viewer(self, info: Info) -> Viewer:
         principal = info.context.principal

@@ -1,6 +1,7 @@
 """ORM models; importing this package registers every table on `Base.metadata`."""
 
 from adapters.db.models.auth import ApiKeyRow
+from adapters.db.models.availability import ItemInventory  # noqa: F401
 from adapters.db.models.financials import (
     Contact,
     Currency,

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.errors import is_foreign_key_violation, is_unique_violation
 from adapters.db.filters_sql import compile_filter
 from adapters.db.models import FINANCIALS_MODELS, Tombstone
+from adapters.db.models.availability import ItemInventory
 from domain.filters import Node
 from domain.financials.ports import DuplicateKeyError, ReferenceViolationError
 from domain.financials.records import ErpRecord, Values
@@ -239,8 +240,9 @@ class SqlErpStore:
         return grouped
 
     async def inventory(self, item_nos: Collection[str]) -> dict[str, Decimal]:
-        """Sum of item ledger entries per item, in base units."""
-        t = _table(table("item_ledger_entry"))
+        """Sum of item ledger entries per item, in base units (read from the
+        `item_inventory` summary the ledger's triggers keep exact)."""
+        t = ItemInventory.__table__
         stmt = (
             sa.select(t.c.item_no, sa.func.sum(t.c.quantity).label("inventory"))
             .where(t.c.item_no.in_(list(item_nos)))

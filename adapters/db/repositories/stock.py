@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from adapters.db.engine import Database
 from adapters.db.models import CouplingRow, SyncJobRow
+from adapters.db.models.availability import ItemInventory
 from adapters.db.models.financials import Item, ItemLedgerEntry
 from domain.jobs.model import JobKind, JobStatus
 from domain.stock import STOCK_MAPPING, StockLevel
@@ -29,9 +30,9 @@ class SqlStockStore:
     async def changed(
         self, since: datetime | None, *, after_item_no: str | None, limit: int
     ) -> list[StockLevel]:
-        inventory = (
-            sa.select(sa.func.coalesce(sa.func.sum(ItemLedgerEntry.quantity), 0))
-            .where(ItemLedgerEntry.item_no == Item.no)
+        inventory = (  # the summary the ledger's triggers keep exact
+            sa.select(sa.func.coalesce(sa.func.sum(ItemInventory.quantity), 0))
+            .where(ItemInventory.item_no == Item.no)
             .scalar_subquery()
         )
         query = (

@@ -41,7 +41,7 @@ async def test_disabling_keeps_the_availability_key_working(
     await enabled(admin, itemAvailability=True)
     await admin.mutate(DISABLE)
     key = (dataverse.simulator.rows("couplet_connection")[0])["couplet_accesskey"]
-    assert (await gql.with_key(key).data("{ viewer { role } }"))["viewer"] == {"role": "AVAILABILITY"}
+    assert (await gql.with_key(key).data('{ priceList(code: "RETAIL") { code } }')) == {"priceList": None}
 
 
 async def test_schedulers_see_the_switch(

@@ -167,8 +167,15 @@ async def test_item_availability_writes_a_working_key_and_the_endpoint_into_the_
     row = crm_connection_row(dataverse)
     assert row["couplet_name"] == "Couplet"
     assert row["couplet_availabilityurl"] == "http://127.0.0.1:8000/graphql"
-    viewer = await gql.with_key(row["couplet_accesskey"]).data("{ viewer { role keyName } }")
-    assert viewer["viewer"] == {"role": "AVAILABILITY", "keyName": "CRM item availability plugin"}
+    key = row["couplet_accesskey"]
+    assert (await gql.with_key(key).data('{ priceList(code: "RETAIL") { code } }')) == {"priceList": None}
+    listed = (await admin.data("{ apiKeys { name role prefix revokedAt } }"))["apiKeys"]
+    live = [
+        {"name": k["name"], "role": k["role"]}
+        for k in listed
+        if k["prefix"] == key[:10] and not k["revokedAt"]
+    ]
+    assert live == [{"name": "CRM item availability plugin", "role": "AVAILABILITY"}]
 
 
 async def test_re_enabling_item_availability_revokes_the_previous_key(

@@ -1,0 +1,1 @@
+"""Availability and prices for CRM sales lines (AVAILABILITY role)."""
