@@ -1,8 +1,10 @@
 """The scaled-out `JobQueue`: jobs wait in Redis and `couplet worker` processes
 (any number of them) run them with arq.
 
-Each enqueue is one arq job, `job:<id>:<attempts>`, so a job that asks to run
-again later (`JobRetry`) is a new arq job while the current one ends normally.
+Each enqueue is one arq job, `job:<id>:<attempts>.<seq>`, so a job that asks to
+run again later (`JobRetry`, which saves the job and so moves its sequence on,
+even when waiting costs no attempt) is a new arq job while the current one ends
+normally.
 The latest arq id of every job is kept beside the queue (`<prefix>:arq-ids`),
 so cancel and recover find it."""
 
@@ -24,7 +26,7 @@ DRAIN_POLL_SECONDS = 0.02
 
 
 def arq_job_id(job: SyncJob) -> str:
-    return f"job:{job.id}:{job.attempts}"
+    return f"job:{job.id}:{job.attempts}.{job.seq}"
 
 
 def queue_name(prefix: str) -> str:

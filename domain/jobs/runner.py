@@ -159,7 +159,9 @@ class JobRunner:
             await handler(ctx)
             job.status = JobStatus.SUCCEEDED
         except JobRetry as retry:
-            if job.attempts < MAX_ATTEMPTS and self.requeue is not None:
+            if not retry.attempt:
+                job.attempts -= 1
+            if (job.attempts < MAX_ATTEMPTS or not retry.attempt) and self.requeue is not None:
                 job.status, job.message, job.started_at = JobStatus.QUEUED, retry.reason, None
                 with contextlib.suppress(JobCanceled):
                     await ctx.flush()
@@ -223,9 +225,12 @@ def _too_often(job: SyncJob) -> str:
 
 class JobRetry(Exception):
     """Run the job again after `delay` seconds (the CRM asked to wait, or a job it
-    waits for has not ended)."""
+    waits for has not ended). A retry that only waits (`attempt` False) does not
+    use up one of the job's attempts: a dependant may wait as long as its
+    prerequisite runs."""
 
-    def __init__(self, delay: float, reason: str) -> None:
+    def __init__(self, delay: float, reason: str, *, attempt: bool = True) -> None:
         super().__init__(reason)
         self.delay = delay
         self.reason = reason
+        self.attempt = attempt

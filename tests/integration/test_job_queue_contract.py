@@ -19,7 +19,14 @@ from adapters.queue.worker import stop_gracefully
 from adapters.settings import Settings
 from domain.clock import SystemClock, Uuid7Factory
 from domain.jobs.model import JobKind, JobStatus, SyncJob
-from domain.jobs.runner import MAX_INTERRUPTIONS, TIME_LIMIT_MESSAGE, JobContext, JobRunner
+from domain.jobs.runner import (
+    MAX_ATTEMPTS,
+    MAX_INTERRUPTIONS,
+    TIME_LIMIT_MESSAGE,
+    JobContext,
+    JobRetry,
+    JobRunner,
+)
 from domain.jobs.service import JobService
 from tests.support.queues import redis_url, running_worker, unique_prefix
 from tests.support.waiting import eventually
@@ -60,6 +67,8 @@ class Harness:
     async def _handle(self, ctx: JobContext) -> None:
         self.runs.append(ctx.job.id)
         self.started.set()
+        if self.runs.count(ctx.job.id) <= ctx.job.params.get("waits", 0):
+            raise JobRetry(0.01, "waiting for another job", attempt=False)
         if ctx.job.params.get("wait"):
             while not self.release.is_set():
                 await ctx.checkpoint(force=True)
@@ -72,8 +81,7 @@ class Harness:
             trigger="test",
             queued_at=self.clock.now(),
             mapping="CUSTOMER",
-            params={"wait": wait},
-            **fields,
+            **{"params": {"wait": wait}, **fields},
         )
         async with self.uow() as uow:
             await uow.jobs.add(job)
@@ -129,6 +137,14 @@ async def test_an_enqueued_job_runs_to_the_end(harness: Harness) -> None:
     await harness.queue.enqueue(job)
     ended = await harness.ended(job.id)
     assert (ended.status, ended.attempts, harness.runs) == (JobStatus.SUCCEEDED, 1, [job.id])
+
+
+async def test_waiting_for_another_job_uses_up_no_attempts(harness: Harness) -> None:
+    job = await harness.add(params={"waits": MAX_ATTEMPTS + 4})
+    await harness.queue.enqueue(job)
+    ended = await harness.ended(job.id)
+    assert (ended.status, ended.attempts) == (JobStatus.SUCCEEDED, 1), ended.message
+    assert harness.runs.count(job.id) == MAX_ATTEMPTS + 5
 
 
 async def test_a_job_already_waiting_is_not_queued_twice(harness: Harness) -> None:
