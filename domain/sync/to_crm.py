@@ -33,7 +33,7 @@ from domain.sync.fields import Translations, Unresolved, erp_to_crm, plain_to_cr
 from domain.sync.ledger import Ledger, unresolved_message
 from domain.sync.values import snapshot_of
 
-PAGE = 500
+PAGE = 1000
 PAGES_IN_FLIGHT = 3  # pages being written while the next is read: bounded memory, overlapped waits
 ERP_OVERLAP = timedelta(seconds=2)
 RETRY_LIMIT = 5000
