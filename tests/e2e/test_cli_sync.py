@@ -48,6 +48,19 @@ async def test_start_without_watch_starts_the_run_and_prints_the_review(
     assert {line["status"] for line in review["fullSyncReview"]["lines"]} == {"FINISHED"}
 
 
+async def test_watch_follows_the_review_to_the_end(
+    integration: GraphQLClient, crm: DataverseSimulator, api_url: str, keys: dict[Role, str]
+) -> None:
+    await given_erp(integration)
+    given_crm(crm)
+    out, text = screen()
+
+    code = await full_sync(api_url, keys[Role.INTEGRATION], start=True, watch=True, out=out)
+
+    assert code == 0
+    assert re.search(r"^ *CUSTOMER +COUPLE_RECORDS +FINISHED", text.getvalue(), re.MULTILINE)
+
+
 async def test_a_refused_start_says_why(
     integration: GraphQLClient, crm: DataverseSimulator, api_url: str, keys: dict[Role, str]
 ) -> None:

@@ -3,16 +3,12 @@
 
 from __future__ import annotations
 
-import io
-import re
 import uuid
 
 import pytest
-from rich.console import Console
 from websockets.exceptions import ConnectionClosed
 
 from adapters.dataverse.simulator import DataverseSimulator
-from api.cli.sync import full_sync
 from api.container import Container
 from domain.auth import Role
 from domain.jobs.model import JobKind, SyncJob
@@ -146,19 +142,3 @@ async def test_full_sync_review_streams_line_changes_during_a_full_sync(
     assert any(set(s) - {"BLANK", "FINISHED"} for s in statuses[1:-1])  # lines seen on their way
     assert statuses[-1] == ["FINISHED"] * len(statuses[-1])
     assert not seen[-1]["isRunning"]
-
-
-async def test_couplet_sync_full_watch_follows_the_review_to_the_end(
-    integration: GraphQLClient,
-    crm: DataverseSimulator,
-    api_url: str,
-    keys: dict[Role, str],
-) -> None:
-    await given_erp(integration)
-    given_crm(crm)
-    text = io.StringIO()
-    code = await full_sync(
-        api_url, keys[Role.INTEGRATION], start=True, watch=True, out=Console(file=text, width=200)
-    )
-    assert code == 0
-    assert re.search(r"^ *CUSTOMER +COUPLE_RECORDS +FINISHED", text.getvalue(), re.MULTILINE)
