@@ -26,12 +26,13 @@ from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
 
-from domain.crm import CrmClient, CrmErrorClass, CrmThrottledError, CrmTransientError, Update
+from domain.crm import CrmClient, CrmErrorClass, CrmTransientError, Update
 from domain.errors import ErrorCode, ValidationFailed
 from domain.jobs.model import ErrorClass, JobKind, SyncJob
-from domain.jobs.runner import JobContext, JobRetry
+from domain.jobs.runner import JobContext
 from domain.jobs.service import JobService
 from domain.mappings.model import SyncDirection
+from domain.sync.job import retry_later
 from domain.uow import UnitOfWorkFactory
 
 STOCK_MAPPING = "ITEM-PRODUCT"
@@ -39,7 +40,6 @@ STOCK_DEDUPE = "STOCK:ITEM-PRODUCT"
 QUANTITY_ON_HAND = "quantityonhand"
 PAGE_SIZE = 500
 OVERLAP = timedelta(seconds=5)
-MAX_BACKOFF = 300.0
 ZERO = Decimal(0)
 
 
@@ -83,12 +83,8 @@ async def run_stock_push(ctx: JobContext, store: StockStore, crm: CrmClient) -> 
             await ctx.checkpoint()
             if len(levels) < PAGE_SIZE:
                 break
-    except CrmThrottledError as error:
-        raise JobRetry(error.retry_after or 30.0, f"the CRM asked to wait: {error}") from error
     except CrmTransientError as error:
-        raise JobRetry(
-            min(MAX_BACKOFF, 5.0 * 2**ctx.job.attempts), f"the CRM is unavailable: {error}"
-        ) from error
+        raise retry_later(error, ctx.job.attempts) from error
     ctx.job.total = ctx.job.processed
 
 

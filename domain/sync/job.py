@@ -20,6 +20,14 @@ WAIT_FAST = timedelta(seconds=10)
 MAX_BACKOFF = 300.0
 
 
+def retry_later(error: CrmTransientError, attempts: int) -> JobRetry:
+    """A TRANSIENT CRM failure: run the job again when the CRM said (429
+    Retry-After), else after a backoff growing with the attempts."""
+    if isinstance(error, CrmThrottledError):
+        return JobRetry(error.retry_after or 30.0, f"the CRM asked to wait: {error}")
+    return JobRetry(min(MAX_BACKOFF, 5.0 * 2**attempts), f"the CRM is unavailable: {error}")
+
+
 async def _wait_for(ctx: JobContext, job_ids: list[UUID]) -> None:
     """A pass that must follow others (CRM pass after ERP pass, dependants after
     their prerequisites) waits until they have ended, however long that takes:
@@ -74,8 +82,6 @@ async def run_sync(ctx: JobContext, crm: CrmClient, on_coupled: CoupledHook | No
         if sc.on_coupled is not None:
             for name in sorted(sc.coupled_now):
                 await sc.on_coupled(name, [])
-    except CrmThrottledError as error:
-        raise JobRetry(error.retry_after or 30.0, f"the CRM asked to wait: {error}") from error
     except CrmTransientError as error:
-        raise JobRetry(min(MAX_BACKOFF, 5.0 * 2**job.attempts), f"the CRM is unavailable: {error}") from error
+        raise retry_later(error, job.attempts) from error
     job.total = job.processed
