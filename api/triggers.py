@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from uuid import UUID
 
 from domain.errors import ValidationFailed
-from domain.jobs.model import JobStatus
+from domain.jobs.model import JobStatus, SyncJob
 from domain.mappings.model import SyncDirection
 from domain.sync.context import SyncParams
 from domain.sync.service import SyncService
@@ -32,40 +32,23 @@ class ChangeTriggers:
         *,
         delay: float,
         enabled: Callable[[], object],
-        push_stock: Callable[[str], Awaitable[object]] | None = None,
+        push_stock: Callable[[str], Awaitable[SyncJob]] | None = None,
     ) -> None:
         self._uow = uow
         self._sync = sync
         self._delay = delay
         self._enabled = enabled
-        self._timers: dict[tuple[str, SyncDirection], asyncio.Task[None]] = {}
+        self._timers: dict[tuple[str, str], asyncio.Task[None]] = {}
         self._crm_ids: dict[str, set[UUID]] = defaultdict(set)
         self._push_stock = push_stock
-        self._stock_timer: asyncio.Task[None] | None = None
 
     async def erp_changed(self, table_name: str) -> None:
         async with self._uow() as uow:
             mappings = await uow.mappings.all()
         for name in affected_by_erp_change(table_name, mappings):
-            self._arm(name, SyncDirection.TO_CRM)
-        if table_name == "item_ledger_entry" and self._push_stock is not None and self._stock_timer is None:
-            self._stock_timer = asyncio.create_task(self._fire_stock())
-
-    async def _fire_stock(self) -> None:
-        """Stock moves were posted: push stock once the burst is over. A push already
-        queued or running is returned instead of a second one, and the next push
-        picks up whatever it missed (its watermark is the last push's start)."""
-        assert self._push_stock is not None
-        try:
-            await asyncio.sleep(self._delay)
-            if await self._enabled():  # type: ignore[misc]
-                await self._push_stock("stock moves")
-        except ValidationFailed:
-            pass  # ITEM-PRODUCT is not enabled: there is nothing to push to
-        except Exception:
-            log.exception("stock push trigger failed")
-        finally:
-            self._stock_timer = None
+            self._arm(name, SyncDirection.TO_CRM.value, lambda n=name: self._start(n, SyncDirection.TO_CRM))
+        if table_name == "item_ledger_entry" and self._push_stock is not None:
+            self._arm("STOCK", "push", self._start_stock_push)
 
     async def crm_changed(self, entity: str, row_id: UUID) -> list[str]:
         """A CRM row changed (webhook): sync it into the ERP soon; the mappings touched."""
@@ -73,27 +56,30 @@ class ChangeTriggers:
             names = affected_by_crm_change(entity, await uow.mappings.all())
         for name in names:
             self._crm_ids[name].add(row_id)
-            self._arm(name, SyncDirection.FROM_CRM)
+            self._arm(
+                name, SyncDirection.FROM_CRM.value, lambda n=name: self._start(n, SyncDirection.FROM_CRM)
+            )
         return names
 
-    def _arm(self, name: str, direction: SyncDirection) -> None:
-        key = (name, direction)
+    def _arm(self, name: str, what: str, start: Callable[[], Awaitable[bool]]) -> None:
+        key = (name, what)
         if key not in self._timers:
-            self._timers[key] = asyncio.create_task(self._fire(name, direction, self._delay))
+            self._timers[key] = asyncio.create_task(self._fire(key, start))
 
-    async def _fire(self, name: str, direction: SyncDirection, delay: float) -> None:
+    async def _fire(self, key: tuple[str, str], start: Callable[[], Awaitable[bool]]) -> None:
+        delay = self._delay
         try:
             while True:
                 await asyncio.sleep(delay)
                 if not await self._enabled():  # type: ignore[misc]
                     return
-                if await self._start(name, direction):
+                if await start():
                     return
                 delay = RETRY_SECONDS
         except Exception:
-            log.exception("change trigger for %s failed", name)
+            log.exception("change trigger for %s failed", key[0])
         finally:
-            self._timers.pop((name, direction), None)
+            self._timers.pop(key, None)
 
     async def _start(self, name: str, direction: SyncDirection) -> bool:
         """Start the pass; False while a running job of it might have missed the change."""
@@ -105,8 +91,17 @@ class ChangeTriggers:
         jobs = await sync.run_mapping(name, direction, trigger="erp change")
         return all(job.status is JobStatus.QUEUED for job in jobs)
 
+    async def _start_stock_push(self) -> bool:
+        """Queue a stock push; False while a running one might have read past the moves."""
+        assert self._push_stock is not None
+        try:
+            job = await self._push_stock("stock moves")
+        except ValidationFailed:
+            return True  # ITEM-PRODUCT is not enabled: there is nothing to push to
+        return job.status is JobStatus.QUEUED
+
     async def close(self) -> None:
-        tasks = [*self._timers.values(), *([self._stock_timer] if self._stock_timer else [])]
+        tasks = list(self._timers.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

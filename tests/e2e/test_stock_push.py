@@ -150,6 +150,36 @@ async def test_posting_stock_moves_pushes_stock_within_seconds(
             await live.crm.close()
 
 
+async def test_moves_posted_while_a_push_runs_are_pushed_after_it(
+    integration: GraphQLClient, container: Container, keys: dict[Role, str], crm: DataverseSimulator
+) -> None:
+    chair = await coupled_item(integration, crm, "1000")
+    live = Container(
+        settings=container.settings.model_copy(
+            update={"change_triggers": True, "change_debounce_seconds": 0.05}
+        ),
+        db=container.db,
+    )
+    async with serve_asgi(create_app(container=live)) as url, httpx.AsyncClient(base_url=url) as http:
+        client = GraphQLClient(http, keys[Role.INTEGRATION])
+        try:
+            crm.set_faults(latency=0.5)  # the first push is still writing 8 when -3 is posted
+            await post(client, ("1000", "8"))
+            await eventually(lambda: _push_running(client))
+            await post(client, ("1000", "-3"))
+            crm.set_faults(latency=0.0)
+            await eventually(lambda: _on_hand_is(crm, chair, 5))
+        finally:
+            await live.triggers.close()
+            await live.queue.drain()  # type: ignore[attr-defined]
+            await live.crm.close()
+
+
+async def _push_running(gql: GraphQLClient) -> bool:
+    jobs = await gql.data("{ syncJobs(first: 5) { nodes { kind status } } }")
+    return any(j["kind"] == "STOCK" and j["status"] == "RUNNING" for j in jobs["syncJobs"]["nodes"])
+
+
 async def _on_hand_is(crm: DataverseSimulator, product: uuid.UUID, wanted: int) -> bool:
     return on_hand(crm, product) == wanted
 
