@@ -171,7 +171,7 @@ class Container:
 
     @property
     def sync(self) -> SyncService:
-        return SyncService(self.uow, self.jobs, self.clock)
+        return SyncService(self.uow, self.jobs, self.clock, self.ids)
 
     @property
     def full_sync(self) -> FullSyncService:

@@ -8,9 +8,9 @@ Delete of the mapped entities. The key comes from `rotateWebhookKey`.
 
 The body is the RemoteExecutionContext; Couplet reads MessageName,
 PrimaryEntityName, PrimaryEntityId and InitiatingUserId. Changes made by the
-integration user are its own echo and are ignored. A deleted row removes its
-coupling (the ERP record is kept, as a deleted source never deletes data on the
-other side)."""
+integration user are its own echo and are ignored. A deleted row's couplings
+follow their mapping's deletion policy (`SyncService.crm_row_deleted`); the ERP
+record is never deleted."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from fastapi.responses import JSONResponse
 from adapters.crm_provider import CONNECTION_ID
 from adapters.db.models import ConnectionRow
 from api.container import Container
-from domain.jobs.model import JobKind, JobStatus, SyncJob
 
 log = logging.getLogger("couplet.webhooks")
 HEADER = "x-couplet-webhook-key"
@@ -63,44 +62,11 @@ async def dataverse_webhook(request: Request) -> JSONResponse:
     if integration_user is not None and initiator and str(initiator).lower() == str(integration_user).lower():
         return JSONResponse({"status": "ignored", "reason": "made by the integration user"}, status_code=202)
     if message == "Delete":
-        removed = await _uncouple_deleted(container, entity, row_id)
-        return JSONResponse({"status": "accepted", "uncoupled": removed}, status_code=202)
+        touched = await container.sync.crm_row_deleted(entity, row_id)
+        return JSONResponse({"status": "accepted", "uncoupled": touched}, status_code=202)
     if message not in ("Create", "Update"):
         return JSONResponse(
             {"status": "ignored", "reason": f"{message} is not synchronized"}, status_code=202
         )
     mappings = await container.triggers.crm_changed(entity, row_id)
     return JSONResponse({"status": "accepted", "mappings": mappings}, status_code=202)
-
-
-async def _uncouple_deleted(container: Container, entity: str, row_id: UUID) -> int:
-    """The CRM row is gone: remove its couplings and record that in a job."""
-    removed = 0
-    async with container.uow() as uow:
-        for mapping in await uow.mappings.all():
-            if mapping.crm_entity != entity or mapping.is_option_mapping:
-                continue
-            coupling = await uow.couplings.by_crm(mapping.name, row_id)
-            if coupling is None:
-                continue
-            removed += await uow.couplings.remove([coupling.id])
-            now = container.clock.now()
-            await uow.jobs.add(
-                SyncJob(
-                    id=container.ids.new_id(),
-                    kind=JobKind.UNCOUPLE,
-                    trigger="crm delete",
-                    queued_at=now,
-                    mapping=mapping.name,
-                    direction=mapping.direction,
-                    status=JobStatus.SUCCEEDED,
-                    started_at=now,
-                    finished_at=now,
-                    processed=1,
-                    total=1,
-                    uncoupled=1,
-                    message=f"{entity} {row_id} was deleted in the CRM; the ERP record is kept",
-                    params={"crm_id": str(row_id)},
-                )
-            )
-    return removed

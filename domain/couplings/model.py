@@ -11,6 +11,13 @@ from uuid import UUID
 from domain.mappings.model import SyncDirection
 
 
+class Side(StrEnum):
+    """One side of a coupling."""
+
+    ERP = "ERP"
+    CRM = "CRM"
+
+
 class SyncResult(StrEnum):
     SUCCESS = "SUCCESS"
     FAILURE = "FAILURE"
@@ -81,6 +88,7 @@ class ParkedRecord:
     record_id: UUID
     waiting_for: str
     key: str
+    create: bool = False  # the parking pass would have created the record's counterpart
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
-from domain.couplings.model import Coupling, OutcomeEntry, ParkedRecord
+from domain.couplings.model import Coupling, OutcomeEntry, ParkedRecord, Side
 from domain.mappings.model import SyncDirection
 
 
@@ -51,7 +51,26 @@ class CouplingStore(Protocol):
         """Insert; raises DuplicateCouplingError when either side is already coupled."""
 
     async def add_many(self, couplings: Sequence[Coupling]) -> None:
-        """Insert many; raises DuplicateCouplingError (and inserts none) on a clash."""
+        """Insert many; raises DuplicateCouplingError (and inserts none) on a clash.
+        A coupled record's deleted-counterpart mark is forgotten."""
+
+    async def add_new(self, couplings: Sequence[Coupling]) -> set[UUID]:
+        """Insert those that clash with no existing coupling; the ids of the others
+        (a side was coupled meanwhile, e.g. by hand)."""
+
+    async def mark_deleted_counterparts(
+        self, mapping: str, side: Side, records: Sequence[tuple[UUID, str]]
+    ) -> None:
+        """These records' counterparts were deleted and their couplings removed:
+        automatic syncs must not create new counterparts for them."""
+
+    async def deleted_counterparts(self, mapping: str, side: Side, record_ids: Collection[UUID]) -> set[UUID]:
+        """Which of these records carry a deleted-counterpart mark."""
+
+    async def forget_deleted_counterparts(
+        self, mapping: str, side: Side, record_ids: Collection[UUID]
+    ) -> None:
+        """A user asked for these records' counterparts: the marks go."""
 
     async def save(self, coupling: Coupling) -> None: ...
 

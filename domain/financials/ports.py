@@ -31,7 +31,8 @@ class ErpStore(Protocol):
         """Rows whose `field` is one of `values`."""
 
     async def highest_key(self, spec: TableSpec, prefix: str) -> str | None:
-        """The highest single-field business key starting with `prefix`."""
+        """The highest single-field business key starting with `prefix`, deleted
+        records' keys included (a number series never hands out a deleted number)."""
 
     async def existing_keys(self, table: str, keys: Collection[str]) -> set[str]:
         """Which of these single-field business keys exist in `table`."""
@@ -56,6 +57,9 @@ class ErpStore(Protocol):
         """Rows with since < modified_at <= until, in (modified_at, id) order, after a cursor."""
 
     async def deleted_since(self, table: str, since: datetime | None, until: datetime) -> list[Tombstone]: ...
+
+    async def tombstones_of(self, table: str, record_ids: Collection[UUID]) -> dict[UUID, Tombstone]:
+        """The tombstones of these records (those deleted), by record id."""
 
     async def scan(self, spec: TableSpec, *, after: UUID | None, limit: int) -> list[ErpRecord]:
         """The next `limit` rows in id order after `after` (bounded-memory passes)."""

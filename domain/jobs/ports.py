@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -33,6 +34,14 @@ class JobStore(Protocol):
 
     async def request_cancel(self, job_id: UUID) -> SyncJob | None:
         """Flag a job for cancellation; returns it as it now is."""
+
+    async def claim_lane(self, lane: str, job_id: UUID, at: datetime) -> UUID | None:
+        """Take the lane for this job: None when it now holds it, else the id of
+        the active job holding it. A lane held by an ended (or vanished) job is
+        taken over."""
+
+    async def release_lane(self, lane: str, job_id: UUID) -> None:
+        """Give the lane up, if this job holds it."""
 
 
 class JobQueue(Protocol):

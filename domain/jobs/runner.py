@@ -9,6 +9,7 @@ import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -20,6 +21,10 @@ log = logging.getLogger("couplet.jobs")
 FLUSH_SECONDS = 0.5
 MAX_ATTEMPTS = 8
 MAX_INTERRUPTIONS = 3
+WAIT_SECONDS = 0.5  # how often a waiting job looks again, for its first WAIT_FAST
+WAIT_SLOW_SECONDS = 2.0
+WAIT_FAST = timedelta(seconds=10)
+LANE_KINDS = frozenset({JobKind.SYNC, JobKind.MATCH, JobKind.UNCOUPLE})
 TIME_LIMIT_MESSAGE = "the job ran past its time limit"
 """The message of the cancel a queue sends when a job runs too long: the job ends
 FAILED. A cancel without it stops a job CANCELED when a user asked for that, and
@@ -150,6 +155,8 @@ class JobRunner:
             job.message = _too_often(job)
             await self._finish(ctx)
             return job
+        if await self._must_wait(ctx):
+            return job
         job.status, job.started_at, job.attempts = JobStatus.RUNNING, self._clock.now(), job.attempts + 1
         job.finished_at, job.message = None, None
         try:
@@ -163,6 +170,7 @@ class JobRunner:
                 job.attempts -= 1
             if (job.attempts < MAX_ATTEMPTS or not retry.attempt) and self.requeue is not None:
                 job.status, job.message, job.started_at = JobStatus.QUEUED, retry.reason, None
+                await self._release_lane(job)
                 with contextlib.suppress(JobCanceled):
                     await ctx.flush()
                 await self.requeue(job, retry.delay)
@@ -201,6 +209,7 @@ class JobRunner:
             else:
                 job.status, job.started_at = JobStatus.QUEUED, None
                 job.message = "interrupted: the worker stopped; the job runs again"
+                await self._release_lane(job)
                 with contextlib.suppress(JobCanceled):
                     await ctx.flush()
                 return
@@ -208,8 +217,60 @@ class JobRunner:
 
     async def _finish(self, ctx: JobContext) -> None:
         ctx.job.finished_at = self._clock.now()
+        await self._release_lane(ctx.job)
         with contextlib.suppress(JobCanceled):
             await ctx.flush()
+
+    async def _must_wait(self, ctx: JobContext) -> bool:
+        """Whether the job cannot start yet: a job it must follow has not ended, or
+        another job of its mapping holds the lane. Then it goes back to the queue
+        (waiting uses up none of its attempts) and True is returned."""
+        job = ctx.job
+        reason: str | None = None
+        async with self._uow() as uow:
+            for other_id in waits_for(job):
+                other = await uow.jobs.get(other_id)
+                if other is not None and not other.status.is_final:
+                    reason = f"waiting for job {other_id} ({other.status.value.lower()})"
+                    break
+            lane = lane_of(job)
+            if reason is None and lane is not None:
+                holder = await uow.jobs.claim_lane(lane, job.id, self._clock.now())
+                if holder is not None:
+                    reason = f"waiting for job {holder}, which is running for {job.mapping}"
+        if reason is None or self.requeue is None:
+            return False
+        waited = self._clock.now() - job.queued_at
+        job.status, job.started_at, job.message = JobStatus.QUEUED, None, reason
+        with contextlib.suppress(JobCanceled):
+            await ctx.flush()
+        await self.requeue(job, WAIT_SECONDS if waited < WAIT_FAST else WAIT_SLOW_SECONDS)
+        return True
+
+    async def _release_lane(self, job: SyncJob) -> None:
+        lane = lane_of(job)
+        if lane is not None:
+            async with self._uow() as uow:
+                await uow.jobs.release_lane(lane, job.id)
+
+
+def lane_of(job: SyncJob) -> str | None:
+    """The lane a job runs in: every job that reads or writes a mapping's
+    couplings (SYNC in either direction, MATCH, UNCOUPLE) runs alone in its
+    mapping's lane, whatever started it, so two jobs never decide about the same
+    record at once (two would both create its counterpart)."""
+    if job.kind in LANE_KINDS and job.mapping:
+        return f"mapping:{job.mapping}"
+    return None
+
+
+def waits_for(job: SyncJob) -> list[UUID]:
+    """The jobs this one must follow (a CRM → ERP pass after its ERP → CRM pass,
+    a dependant after its prerequisites)."""
+    ids = [UUID(str(i)) for i in job.params.get("after_jobs") or []]
+    if job.params.get("after_job"):
+        ids.append(UUID(str(job.params["after_job"])))
+    return ids
 
 
 def _interruptions(job: SyncJob) -> int:

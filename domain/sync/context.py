@@ -29,7 +29,6 @@ class SyncParams:
     create: bool = False
     full: bool = False
     force: bool = False
-    after_job: UUID | None = None
 
     @classmethod
     def of(cls, params: Mapping[str, Any]) -> SyncParams:
@@ -39,7 +38,6 @@ class SyncParams:
             create=bool(params.get("create")),
             full=bool(params.get("full")),
             force=bool(params.get("force")),
-            after_job=UUID(params["after_job"]) if params.get("after_job") else None,
         )
 
     def as_params(self) -> dict[str, Any]:
@@ -49,7 +47,6 @@ class SyncParams:
             "create": self.create,
             "full": self.full,
             "force": self.force,
-            "after_job": str(self.after_job) if self.after_job else None,
         }
 
     @property
@@ -70,6 +67,7 @@ class SyncContext:
     integration_user: UUID | None = None
     on_coupled: CoupledHook | None = None
     coupled_now: set[str] = field(default_factory=set)  # mappings that got couplings in this pass
+    finder: Any = None  # the pass's CounterpartFinder (False: the mapping has no match fields)
 
     @cached_property
     def fields(self) -> tuple[FieldMapping, ...]:

@@ -16,18 +16,20 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from domain.couplings.model import Coupling, SyncOutcome
+from domain.couplings.model import Coupling, Side, SyncOutcome
+from domain.couplings.ports import DuplicateCouplingError
 from domain.crm import CrmRow
 from domain.errors import ValidationFailed
 from domain.filters import fields_of, matches, parse
 from domain.financials.numbering import next_key
-from domain.financials.records import ErpRecord
+from domain.financials.records import ErpRecord, Tombstone
 from domain.financials.service import FinancialsService
 from domain.financials.tables import TableSpec, table
 from domain.jobs.model import ErrorClass
 from domain.mappings.model import DeletionConflictResolution, SyncDirection
 from domain.sync.context import SyncContext
 from domain.sync.decisions import decide
+from domain.sync.deletions import erp_deleted_message
 from domain.sync.documents import (
     LineTranslations,
     child_mappings,
@@ -163,6 +165,14 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
         records = {
             r.id: r for r in await uow.erp.get_many(spec, "id", [c.erp_id for c in couplings.values()])
         }
+        missing = [c.erp_id for c in couplings.values() if c.erp_id not in records]
+        deleted = await uow.erp.tombstones_of(spec.name, missing) if missing else {}
+        uncoupled = [r.id for r in rows if r.id not in couplings]
+        left = (
+            await uow.couplings.deleted_counterparts(mapping.name, Side.CRM, uncoupled)
+            if uncoupled and sc.creates
+            else set()
+        )
         to_erp = await translations_to_erp(uow, mapping, sc.mappings, rows, sc.lcy)
         to_crm = await translations_to_crm(uow, mapping, sc.mappings, list(records.values()), sc.lcy)
         service = FinancialsService(uow.erp, sc.job.clock, sc.job.ids)
@@ -175,12 +185,15 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
                 ledger.count(SyncOutcome.SKIPPED, coupling)
                 continue
             record = records.get(coupling.erp_id) if coupling else None
-            if coupling is not None and record is None and not _erp_record_gone(sc, ledger, coupling, row):
-                continue
+            restore: Tombstone | None = None
+            if coupling is not None and record is None:
+                restore = deleted.get(coupling.erp_id)
+                if not _erp_record_gone(sc, ledger, coupling, row, restore):
+                    continue
             if coupling is not None and record is not None:
                 await _update(sc, ledger, uow, service, row, coupling, record, to_erp, to_crm, forced)
-            elif coupling is not None or sc.creates:
-                await _insert(sc, ledger, uow, service, row, coupling, to_erp, highest, documents)
+            elif coupling is not None or (sc.creates and row.id not in left):
+                await _insert(sc, ledger, uow, service, row, coupling, to_erp, highest, documents, restore)
         await ledger.write(uow)
     await ledger.done()
 
@@ -207,10 +220,15 @@ async def _insert(
     tables: Translations,
     highest: dict[str, str | None],
     documents: _Documents | None = None,
+    restore: Tombstone | None = None,
 ) -> None:
+    """A new ERP record from the CRM row (numbered from the mapping's series), or
+    the deleted record restored under its own key (`restore`)."""
     spec = table(sc.mapping.erp_table)
     incoming = incoming_values(sc, row)
     values, problems = erp_changes(sc, incoming, row, tables, spec, with_constants=True)
+    if restore is not None:
+        values.update(zip(spec.key, restore.key.split("|"), strict=False))
     children: dict[str, list[dict[str, object]]] | None = None
     if documents is not None:
         doc = document_lines(documents.lines.get(row.id, []), documents.translations, sc.mappings)
@@ -245,8 +263,21 @@ async def _insert(
         highest[prefix] = next_key(prefix, highest[prefix])
         values[spec.key_field] = highest[prefix]
     try:
-        async with uow.savepoint():
+        async with uow.savepoint():  # the record and its coupling, or neither
             record = await service.upsert(spec.name, values, children)
+            if coupling is None:
+                now = sc.job.clock.now()
+                coupling = Coupling(
+                    id=sc.job.ids.new_id(),
+                    mapping=sc.mapping.name,
+                    erp_id=record.id,
+                    crm_id=row.id,
+                    created_at=now,
+                    modified_at=now,
+                )
+                await uow.couplings.add(coupling)
+            else:
+                coupling.erp_id = record.id
     except ValidationFailed as failed:
         ledger.failed(
             coupling,
@@ -257,20 +288,9 @@ async def _insert(
             crm_ref=str(row.id),
         )
         return
+    except DuplicateCouplingError:  # the row was coupled meanwhile (by hand): the next pass syncs it
+        return
     snapshot = {name: canonical(value) for name, value in incoming.items()}
-    if coupling is None:
-        now = sc.job.clock.now()
-        coupling = Coupling(
-            id=sc.job.ids.new_id(),
-            mapping=sc.mapping.name,
-            erp_id=record.id,
-            crm_id=row.id,
-            created_at=now,
-            modified_at=now,
-        )
-        ledger.couple(coupling)
-    else:
-        coupling.erp_id = record.id
     ledger.newly_coupled.append(record.id)
     ledger.succeeded(
         coupling,
@@ -363,13 +383,19 @@ async def _update(
     )
 
 
-def _erp_record_gone(sc: SyncContext, ledger: Ledger, coupling: Coupling, row: CrmRow) -> bool:
+def _erp_record_gone(
+    sc: SyncContext, ledger: Ledger, coupling: Coupling, row: CrmRow, tombstone: Tombstone | None
+) -> bool:
     """The coupled ERP record was deleted: apply the deletion-conflict resolution.
-    True when it is to be created again."""
+    True when it is to be restored (under its own key, when its tombstone says it)."""
     policy = sc.mapping.deletion_conflict_resolution
+    key = tombstone.key if tombstone is not None else str(coupling.erp_id)
+    label = table(sc.mapping.erp_table).label
     if policy is DeletionConflictResolution.REMOVE_COUPLING:
         ledger.uncouple(
-            coupling, f"{_crm_ref(sc, row)}: the coupled ERP record was deleted; coupling removed"
+            coupling,
+            f"{label} {key} was deleted in the ERP; the CRM row is kept and uncoupled",
+            left=Side.CRM,
         )
         return False
     if policy is DeletionConflictResolution.RESTORE_RECORD:
@@ -377,9 +403,9 @@ def _erp_record_gone(sc: SyncContext, ledger: Ledger, coupling: Coupling, row: C
     ledger.failed(
         coupling,
         ErrorClass.PERMANENT,
-        f"{_crm_ref(sc, row)} cannot be updated because it is coupled to a deleted ERP record",
+        erp_deleted_message(label, key),
         record_id=row.id,
-        erp_ref=str(coupling.erp_id),
+        erp_ref=key,
         crm_ref=str(row.id),
     )
     return False

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from uuid import UUID
-
 from domain.couplings.prerequisites import local_currency
 from domain.crm import CrmClient, CrmThrottledError, CrmTransientError
 from domain.jobs.runner import JobContext, JobRetry
@@ -14,9 +11,6 @@ from domain.sync.from_crm import run_from_crm
 from domain.sync.options import run_options_to_crm
 from domain.sync.to_crm import run_to_crm
 
-WAIT_SECONDS = 0.5  # how often a waiting pass looks again, for its first WAIT_FAST
-WAIT_SLOW_SECONDS = 2.0
-WAIT_FAST = timedelta(seconds=10)
 MAX_BACKOFF = 300.0
 
 
@@ -28,30 +22,9 @@ def retry_later(error: CrmTransientError, attempts: int) -> JobRetry:
     return JobRetry(min(MAX_BACKOFF, 5.0 * 2**attempts), f"the CRM is unavailable: {error}")
 
 
-async def _wait_for(ctx: JobContext, job_ids: list[UUID]) -> None:
-    """A pass that must follow others (CRM pass after ERP pass, dependants after
-    their prerequisites) waits until they have ended, however long that takes:
-    waiting uses up none of its attempts."""
-    async with ctx.uow() as uow:
-        for job_id in job_ids:
-            other = await uow.jobs.get(job_id)
-            if other is not None and not other.status.is_final:
-                waited = ctx.clock.now() - ctx.job.queued_at
-                raise JobRetry(
-                    WAIT_SECONDS if waited < WAIT_FAST else WAIT_SLOW_SECONDS,
-                    f"waiting for job {job_id} ({other.status.value.lower()})",
-                    attempt=False,
-                )
-
-
 async def run_sync(ctx: JobContext, crm: CrmClient, on_coupled: CoupledHook | None = None) -> None:
     job = ctx.job
     params = SyncParams.of(job.params)
-    await _wait_for(
-        ctx,
-        [UUID(i) for i in job.params.get("after_jobs") or []]
-        + ([params.after_job] if params.after_job else []),
-    )
     async with ctx.uow() as uow:
         mapping = await uow.mappings.get(job.mapping or "")
         mappings = {m.name: m for m in await uow.mappings.all()}

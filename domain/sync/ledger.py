@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from domain.couplings.model import Coupling, OutcomeEntry, ParkedRecord, SyncOutcome, SyncResult
+from domain.couplings.model import Coupling, OutcomeEntry, ParkedRecord, Side, SyncOutcome, SyncResult
 from domain.jobs.model import ErrorClass
 from domain.mappings.model import SyncDirection
 from domain.sync.context import SyncContext
@@ -38,6 +38,7 @@ class Ledger:
     parked: list[ParkedRecord] = field(default_factory=list)
     unparked: list[UUID] = field(default_factory=list)
     newly_coupled: list[UUID] = field(default_factory=list)
+    left: dict[Side, list[tuple[UUID, str]]] = field(default_factory=dict)
 
     @property
     def direction(self) -> SyncDirection:
@@ -68,7 +69,13 @@ class Ledger:
         if not any(c is coupling for c in self.added):
             self.saved[coupling.id] = coupling
 
-    def uncouple(self, coupling: Coupling, message: str) -> None:
+    def uncouple(self, coupling: Coupling, message: str, *, left: Side | None = None) -> None:
+        """Remove the coupling. `left`: the side whose record remains after its
+        counterpart was deleted; automatic syncs will not create a new one for it."""
+        if left is not None:
+            record = coupling.erp_id if left is Side.ERP else coupling.crm_id
+            if record is not None:
+                self.left.setdefault(left, []).append((record, message))
         self.removed.append(coupling.id)
         self.sc.job.count("uncoupled")
         self.sc.job.advance()
@@ -117,7 +124,14 @@ class Ledger:
         self.sc.job.error(error_class, message, erp_ref=erp_ref, crm_ref=crm_ref, detail=detail)
         for problem in missing or []:
             self.parked.append(
-                ParkedRecord(self.sc.mapping.name, self.direction, record_id, problem.mapping, problem.key)
+                ParkedRecord(
+                    self.sc.mapping.name,
+                    self.direction,
+                    record_id,
+                    problem.mapping,
+                    problem.key,
+                    create=coupling is None and self.sc.creates,
+                )
             )
         if coupling is None:
             self.count(SyncOutcome.FAILED)
@@ -151,6 +165,8 @@ class Ledger:
         await uow.couplings.save_many(list(self.saved.values()))
         if self.removed:
             await uow.couplings.remove(self.removed)
+        for side, records in self.left.items():
+            await uow.couplings.mark_deleted_counterparts(self.sc.mapping.name, side, records)
         await uow.couplings.add_history(self.history)
         if self.parked:
             await uow.couplings.park(self.parked)

@@ -8,17 +8,18 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from domain.clock import Clock
-from domain.couplings.model import Coupling
+from domain.clock import Clock, IdFactory, Uuid7Factory
+from domain.couplings.model import Coupling, Side, SyncResult
 from domain.couplings.service import find_erp_record, require_mapping
 from domain.crm import CrmClient
 from domain.errors import ErrorCode, ValidationFailed
 from domain.financials.tables import table
-from domain.jobs.model import JobKind, SyncJob
+from domain.jobs.model import ErrorClass, JobKind, JobStatus, SyncJob
 from domain.jobs.service import JobService
 from domain.mappings.dag import dependency_order, effective_dependencies
-from domain.mappings.model import SyncDirection, TableMapping
+from domain.mappings.model import DeletionConflictResolution, SyncDirection, TableMapping
 from domain.sync.context import SyncParams
+from domain.sync.deletions import crm_deleted_message
 from domain.uow import UnitOfWork, UnitOfWorkFactory
 
 
@@ -27,10 +28,13 @@ def dedupe_key(mapping: str, direction: SyncDirection) -> str:
 
 
 class SyncService:
-    def __init__(self, uow: UnitOfWorkFactory, jobs: JobService, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, jobs: JobService, clock: Clock, ids: IdFactory | None = None
+    ) -> None:
         self._uow = uow
         self._jobs = jobs
         self._clock = clock
+        self._ids = ids or Uuid7Factory()
 
     async def _pass(
         self,
@@ -224,6 +228,10 @@ class SyncService:
             raise ValidationFailed.single(
                 "mapping", f"{name} does not sync {direction.value}", ErrorCode.INVALID_VALUE
             )
+        async with self._uow() as uow:  # asked for by a user: a deleted counterpart no longer holds it back
+            await uow.couplings.forget_deleted_counterparts(
+                name, Side.ERP if direction is SyncDirection.TO_CRM else Side.CRM, ids
+            )
         params = SyncParams(
             erp_ids=tuple(ids) if direction is SyncDirection.TO_CRM else (),
             crm_ids=tuple(ids) if direction is SyncDirection.FROM_CRM else (),
@@ -300,17 +308,19 @@ class SyncService:
         async with self._uow() as uow:
             parked = await uow.couplings.parked_waiting_for(coupled_in)
             mappings = {m.name: m for m in await uow.mappings.all()}
-        groups: dict[tuple[str, SyncDirection], set[UUID]] = defaultdict(set)
+        groups: dict[tuple[str, SyncDirection, bool], set[UUID]] = defaultdict(set)
         for record in parked:
-            groups[(record.mapping, record.direction)].add(record.record_id)
+            groups[(record.mapping, record.direction, record.create)].add(record.record_id)
         jobs = []
-        for (name, direction), ids in groups.items():
+        for (name, direction, create), ids in sorted(groups.items(), key=lambda g: g[0]):
             if name not in mappings:
                 continue
+            # A record parked by a pass that would not have created its counterpart
+            # (only-coupled) is released the same way: never created by its release.
             params = SyncParams(
-                erp_ids=tuple(ids) if direction is SyncDirection.TO_CRM else (),
-                crm_ids=tuple(ids) if direction is SyncDirection.FROM_CRM else (),
-                create=True,
+                erp_ids=tuple(sorted(ids)) if direction is SyncDirection.TO_CRM else (),
+                crm_ids=tuple(sorted(ids)) if direction is SyncDirection.FROM_CRM else (),
+                create=create,
             )
             jobs.append(
                 await self._pass(
@@ -318,3 +328,69 @@ class SyncService:
                 )
             )
         return jobs
+
+    async def crm_row_deleted(self, entity: str, row_id: UUID) -> int:
+        """A CRM row was deleted (a webhook said so): its couplings follow each
+        mapping's deletion policy, as a pass finding the row gone would. A mapping
+        that only reads from the CRM just removes the coupling (the ERP record is
+        kept); one that writes to the CRM: REMOVE_COUPLING removes it and marks the
+        ERP record so no pass creates a new row for it; RESTORE_RECORD creates the
+        row again now, under its id; NONE keeps the coupling, failed, until a user
+        decides. Returns how many couplings it touched; each is recorded in a job."""
+        touched = 0
+        restore: list[tuple[str, UUID]] = []
+        async with self._uow() as uow:
+            for mapping in await uow.mappings.all():
+                if mapping.crm_entity != entity or mapping.is_option_mapping:
+                    continue
+                coupling = await uow.couplings.by_crm(mapping.name, row_id)
+                if coupling is None:
+                    continue
+                touched += 1
+                label = f"{entity} {row_id}"
+                record = await uow.erp.get_by_id(table(mapping.erp_table), coupling.erp_id)
+                erp_key = table(mapping.erp_table).key_of(record.values) if record else str(coupling.erp_id)
+                policy = mapping.deletion_conflict_resolution
+                now = self._clock.now()
+                removed = not mapping.direction.covers(SyncDirection.TO_CRM) or (
+                    policy is DeletionConflictResolution.REMOVE_COUPLING
+                )
+                if removed:
+                    await uow.couplings.remove([coupling.id])
+                    if mapping.direction.covers(SyncDirection.TO_CRM):
+                        await uow.couplings.mark_deleted_counterparts(
+                            mapping.name, Side.ERP, [(coupling.erp_id, f"{label} was deleted in the CRM")]
+                        )
+                    message = f"{label} was deleted in the CRM; the ERP record is kept and uncoupled"
+                elif policy is DeletionConflictResolution.RESTORE_RECORD:
+                    restore.append((mapping.name, coupling.erp_id))
+                    message = f"{label} was deleted in the CRM; it is created again"
+                else:
+                    message = crm_deleted_message(table(mapping.erp_table).label, erp_key)
+                    coupling.last_result_to_crm, coupling.last_error = SyncResult.FAILURE, message
+                    coupling.last_error_class, coupling.last_error_at = ErrorClass.PERMANENT.value, now
+                    coupling.modified_at = now
+                    await uow.couplings.save(coupling)
+                await uow.jobs.add(
+                    SyncJob(
+                        id=self._ids.new_id(),
+                        kind=JobKind.UNCOUPLE,
+                        trigger="crm delete",
+                        queued_at=now,
+                        mapping=mapping.name,
+                        direction=mapping.direction,
+                        status=JobStatus.SUCCEEDED,
+                        started_at=now,
+                        finished_at=now,
+                        processed=1,
+                        total=1,
+                        uncoupled=1 if removed else 0,
+                        message=message,
+                        params={"crm_id": str(row_id)},
+                    )
+                )
+        for name, erp_id in restore:
+            await self.start_pass(
+                name, SyncDirection.TO_CRM, SyncParams(erp_ids=(erp_id,)), trigger="crm delete"
+            )
+        return touched

@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import cast
 from uuid import UUID
 
-from domain.couplings.model import Coupling, SyncOutcome
+from domain.couplings.model import Coupling, Side, SyncOutcome
 from domain.crm import Attributes, CrmError, CrmErrorClass, CrmRow, RowChange, Update
 from domain.filters import matches, parse
 from domain.financials.records import ErpRecord
@@ -28,7 +28,9 @@ from domain.jobs.model import ErrorClass
 from domain.mappings.crm_rules import updatable
 from domain.mappings.model import DeletionConflictResolution, SyncDirection
 from domain.sync.context import SyncContext
+from domain.sync.counterparts import CounterpartFinder
 from domain.sync.decisions import decide
+from domain.sync.deletions import crm_deleted_message, erp_deleted_message
 from domain.sync.fields import Translations, Unresolved, erp_to_crm, plain_to_crm, translations_to_crm
 from domain.sync.ledger import Ledger, unresolved_message
 from domain.sync.values import snapshot_of
@@ -56,11 +58,14 @@ async def run_to_crm(sc: SyncContext) -> None:
     async with sc.job.uow() as uow:
         retry = await uow.couplings.retry_candidates(sc.mapping.name, SyncDirection.TO_CRM, limit=RETRY_LIMIT)
     done: set[UUID] = set()
+    gone: list[Coupling] = []
     for start in range(0, len(retry), PAGE):
+        chunk = retry[start : start + PAGE]
         async with sc.job.uow() as uow:
-            records = await uow.erp.get_many(spec, "id", [c.erp_id for c in retry[start : start + PAGE]])
+            records = await uow.erp.get_many(spec, "id", [c.erp_id for c in chunk])
         await _page(sc, records, forced=False)
         done.update(r.id for r in records)
+        gone += [c for c in chunk if c.erp_id not in done]
     watermark = sc.mapping.erp_watermark
     since = None if sc.params.full or watermark is None else watermark - ERP_OVERLAP
     cursor = None
@@ -83,21 +88,55 @@ async def run_to_crm(sc: SyncContext) -> None:
     finally:
         for task in in_flight:
             task.cancel()
-    await _deleted_sources(sc, since)
+    await _deleted_sources(sc, since, gone)
     async with sc.job.uow() as uow:
         await uow.mappings.set_watermarks(sc.mapping.name, erp=sc.started, crm=None)
 
 
-async def _deleted_sources(sc: SyncContext, since: object) -> None:
-    """A deleted ERP record never deletes its CRM row; its coupling is removed."""
+async def _deleted_sources(sc: SyncContext, since: object, retried: Sequence[Coupling] = ()) -> None:
+    """ERP records deleted since the watermark (and failed couplings whose record is
+    gone): a deleted ERP record never deletes its CRM row. In a mapping that also
+    syncs CRM → ERP the deletion policy decides what becomes of the pair, whichever
+    pass sees the deletion first, so the record never comes back against it:
+    REMOVE_COUPLING removes the coupling and marks the CRM row so no pass creates a
+    new ERP record from it; RESTORE_RECORD keeps the coupling and lets the CRM → ERP
+    pass restore the record under its number; NONE keeps the coupling and fails it
+    (the CRM row stays coupled to a deleted record until a user decides). A
+    mapping that only sends to the CRM just removes the coupling."""
+    spec = table(sc.mapping.erp_table)
     async with sc.job.uow() as uow:
-        tombstones = await uow.erp.deleted_since(sc.mapping.erp_table, since, sc.started)  # type: ignore[arg-type]
-        couplings = await uow.couplings.in_mapping_by_erp(sc.mapping.name, [t.record_id for t in tombstones])
+        tombstones = {
+            t.record_id: t
+            for t in await uow.erp.deleted_since(sc.mapping.erp_table, since, sc.started)  # type: ignore[arg-type]
+        }
+        if retried:
+            tombstones.update(await uow.erp.tombstones_of(sc.mapping.erp_table, [c.erp_id for c in retried]))
+        couplings = await uow.couplings.in_mapping_by_erp(sc.mapping.name, list(tombstones))
         ledger = Ledger(sc)
-        for tombstone in tombstones:
-            coupling = couplings.get(tombstone.record_id)
-            if coupling is not None:
-                ledger.uncouple(coupling, f"{tombstone.key} was deleted in the ERP; the CRM row is kept")
+        two_way = sc.mapping.direction.covers(SyncDirection.FROM_CRM)
+        policy = sc.mapping.deletion_conflict_resolution
+        for record_id, coupling in couplings.items():
+            key = tombstones[record_id].key
+            if not two_way:
+                ledger.uncouple(coupling, f"{spec.label} {key} was deleted in the ERP; the CRM row is kept")
+            elif policy is DeletionConflictResolution.REMOVE_COUPLING:
+                ledger.uncouple(
+                    coupling,
+                    f"{spec.label} {key} was deleted in the ERP; the CRM row is kept and uncoupled",
+                    left=Side.CRM,
+                )
+            elif policy is DeletionConflictResolution.RESTORE_RECORD:
+                coupling.merge_pending = True  # the CRM → ERP pass restores the record
+                ledger.save(coupling)
+            elif not coupling.skipped:
+                ledger.failed(
+                    coupling,
+                    ErrorClass.PERMANENT,
+                    erp_deleted_message(spec.label, key),
+                    record_id=record_id,
+                    erp_ref=key,
+                    crm_ref=_crm_ref(coupling),
+                )
         await ledger.write(uow)
 
 
@@ -133,8 +172,15 @@ async def _page(sc: SyncContext, records: Sequence[ErpRecord], *, forced: bool) 
     async with sc.job.uow() as uow:
         couplings = await uow.couplings.in_mapping_by_erp(mapping.name, [r.id for r in records])
         tables = await translations_to_crm(uow, mapping, sc.mappings, records, sc.lcy)
+        uncoupled = [r.id for r in records if r.id not in couplings]
+        left = (
+            await uow.couplings.deleted_counterparts(mapping.name, Side.ERP, uncoupled)
+            if uncoupled and sc.creates
+            else set()
+        )
     erp_filter = parse(mapping.erp_filter) if mapping.erp_filter and not sc.params.explicit else None
     ledger = Ledger(sc)
+    new: list[tuple[ErpRecord, dict[str, object]]] = []
     creates: list[tuple[ErpRecord, Coupling, dict[str, object]]] = []
     updates: list[tuple[ErpRecord, Coupling, dict[str, object]]] = []
     for record in records:
@@ -145,6 +191,8 @@ async def _page(sc: SyncContext, records: Sequence[ErpRecord], *, forced: bool) 
         if coupling is not None and coupling.skipped and not (forced and sc.params.force):
             ledger.count(SyncOutcome.SKIPPED, coupling)
             continue
+        if coupling is None and (not sc.creates or record.id in left):
+            continue  # only-coupled, or its counterpart was deleted: nothing is created for it
         values, problems = desired_values(sc, record, tables)
         if problems:
             ledger.failed(
@@ -158,33 +206,77 @@ async def _page(sc: SyncContext, records: Sequence[ErpRecord], *, forced: bool) 
             )
             continue
         if coupling is None:
-            if not sc.creates:
-                continue
-            now = sc.job.clock.now()
-            coupling = Coupling(
-                id=sc.job.ids.new_id(),
-                mapping=mapping.name,
-                erp_id=record.id,
-                crm_id=sc.job.ids.new_id(),
-                pending=True,
-                created_at=now,
-                modified_at=now,
-            )
-            ledger.couple(coupling)
-            creates.append((record, coupling, values))
+            new.append((record, values))
         elif coupling.pending:
             creates.append((record, coupling, values))
         else:
             updates.append((record, coupling, values))
-    if ledger.added:  # the pending couplings are committed before the CRM sees the ids
+    added = await _couple_or_create(sc, ledger, new, creates, updates)
+    if added:  # the pending couplings are committed before the CRM sees the ids
         async with sc.job.uow() as uow:
-            await uow.couplings.add_many(ledger.added)
-        ledger.added.clear()
+            clashed = await uow.couplings.add_new(added)
+        if clashed:  # coupled meanwhile (by hand): the next pass syncs them
+            creates[:] = [c for c in creates if c[1].id not in clashed]
+            updates[:] = [u for u in updates if u[1].id not in clashed]
+            ledger.newly_coupled[:] = [
+                i for i in ledger.newly_coupled if i not in {c.erp_id for c in added if c.id in clashed}
+            ]
     await _create(sc, ledger, creates)
     await _update(sc, ledger, updates, forced=forced)
     async with sc.job.uow() as uow:
         await ledger.write(uow)
     await ledger.done()
+
+
+async def _couple_or_create(
+    sc: SyncContext,
+    ledger: Ledger,
+    new: list[tuple[ErpRecord, dict[str, object]]],
+    creates: list[tuple[ErpRecord, Coupling, dict[str, object]]],
+    updates: list[tuple[ErpRecord, Coupling, dict[str, object]]],
+) -> list[Coupling]:
+    """Uncoupled records: coupled to the one CRM row their match criteria find (then
+    updated like any coupled pair), refused when several rows match, else created
+    under a client-chosen id. Returns the couplings to add."""
+    if not new:
+        return []
+    spec = table(sc.mapping.erp_table)
+    if sc.finder is None:
+        sc.finder = CounterpartFinder.of(sc) or False
+    found = await sc.finder.find([(r.id, v) for r, v in new]) if sc.finder else {}
+    added: list[Coupling] = []
+    for record, values in new:
+        ref = spec.key_of(record.values)
+        match = found.get(record.id)
+        if match is not None and match.ambiguous:
+            ledger.failed(
+                None,
+                ErrorClass.PERMANENT,
+                f"{spec.label} {ref}: {len(match.ambiguous)} uncoupled CRM rows match it; "
+                "couple it by hand (nothing was created)",
+                record_id=record.id,
+                erp_ref=ref,
+                crm_ref=None,
+            )
+            continue
+        now = sc.job.clock.now()
+        coupling = Coupling(
+            id=sc.job.ids.new_id(),
+            mapping=sc.mapping.name,
+            erp_id=record.id,
+            crm_id=match.crm_id if match is not None else sc.job.ids.new_id(),
+            pending=match is None,
+            created_at=now,
+            modified_at=now,
+        )
+        ledger.newly_coupled.append(record.id)
+        added.append(coupling)
+        if match is None:
+            creates.append((record, coupling, values))
+        else:
+            sc.job.count("coupled")
+            updates.append((record, coupling, values))
+    return added
 
 
 def _crm_ref(coupling: Coupling | None) -> str | None:
@@ -347,7 +439,9 @@ def _counterpart_gone(
     policy = sc.mapping.deletion_conflict_resolution
     label = table(sc.mapping.erp_table).label
     if policy is DeletionConflictResolution.REMOVE_COUPLING:
-        ledger.uncouple(coupling, f"{label} {ref}: the coupled CRM row was deleted; coupling removed")
+        ledger.uncouple(
+            coupling, f"{label} {ref}: the coupled CRM row was deleted; coupling removed", left=Side.ERP
+        )
         return False
     if policy is DeletionConflictResolution.RESTORE_RECORD:
         coupling.snapshot = None
@@ -355,7 +449,7 @@ def _counterpart_gone(
     ledger.failed(
         coupling,
         ErrorClass.PERMANENT,
-        f"{label} {ref} cannot be updated because it is coupled to a deleted CRM row",
+        crm_deleted_message(label, ref),
         record_id=record.id,
         erp_ref=ref,
         crm_ref=_crm_ref(coupling),

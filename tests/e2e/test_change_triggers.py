@@ -108,7 +108,39 @@ async def test_a_webhook_without_the_key_is_refused(
     assert (missing.status_code, wrong.status_code) == (401, 401)
 
 
-async def test_a_deleted_crm_row_loses_its_coupling_and_the_erp_record_stays(
+async def deletion_policy(gql: GraphQLClient, keys: dict[Role, str], mapping: str, policy: str) -> None:
+    payload = await gql.with_key(keys[Role.ADMIN]).mutate(
+        "mutation($i: UpdateTableMappingInput!) { p: updateTableMapping(input: $i) "
+        "{ userErrors { field message code } } }",
+        {"i": {"name": mapping, "deletionConflictResolution": policy}},
+    )
+    assert payload["userErrors"] == []
+
+
+async def delete_webhook(url: str, key: str, entity: str, row: uuid.UUID) -> dict[str, object]:
+    body = {"MessageName": "Delete", "PrimaryEntityName": entity, "PrimaryEntityId": str(row)}
+    async with httpx.AsyncClient() as http:
+        response = await http.post(f"{url}/webhooks/dataverse", json=body, headers={HEADER: key})
+    return dict(response.json())
+
+
+async def test_a_deleted_crm_row_loses_its_coupling_under_remove_coupling_and_the_erp_record_stays(
+    live: tuple[GraphQLClient, Container, str],
+    gql: GraphQLClient,
+    container: Container,
+    crm: DataverseSimulator,
+    keys: dict[Role, str],
+) -> None:
+    _, _, url = live
+    await deletion_policy(gql, keys, "CUSTOMER", "REMOVE_COUPLING")
+    adatum = await account_of(gql, container, "C1", "Adatum Corporation")
+    key = await webhook_key(gql, keys)
+    assert await delete_webhook(url, key, "account", adatum) == {"status": "accepted", "uncoupled": 1}
+    data = await gql.data('{ customer(no: "C1") { name coupling { id } } }')
+    assert data["customer"] == {"name": "Adatum Corporation", "coupling": None}
+
+
+async def test_a_deleted_crm_row_stays_coupled_and_failed_under_deletion_policy_none(
     live: tuple[GraphQLClient, Container, str],
     gql: GraphQLClient,
     container: Container,
@@ -118,12 +150,31 @@ async def test_a_deleted_crm_row_loses_its_coupling_and_the_erp_record_stays(
     _, _, url = live
     adatum = await account_of(gql, container, "C1", "Adatum Corporation")
     key = await webhook_key(gql, keys)
-    body = {"MessageName": "Delete", "PrimaryEntityName": "account", "PrimaryEntityId": str(adatum)}
-    async with httpx.AsyncClient() as http:
-        response = await http.post(f"{url}/webhooks/dataverse", json=body, headers={HEADER: key})
-    assert response.json() == {"status": "accepted", "uncoupled": 1}
-    data = await gql.data('{ customer(no: "C1") { name coupling { id } } }')
-    assert data["customer"] == {"name": "Adatum Corporation", "coupling": None}
+    assert (await delete_webhook(url, key, "account", adatum))["status"] == "accepted"
+    data = await gql.data('{ customer(no: "C1") { name coupling { crmId lastResultToCrm lastError } } }')
+    coupling = data["customer"]["coupling"]
+    assert (coupling["crmId"], coupling["lastResultToCrm"]) == (str(adatum), "FAILURE")
+    assert "was deleted" in coupling["lastError"] and "NONE" in coupling["lastError"]
+
+
+async def test_a_deleted_crm_row_is_created_again_under_restore_record(
+    live: tuple[GraphQLClient, Container, str],
+    gql: GraphQLClient,
+    container: Container,
+    crm: DataverseSimulator,
+    keys: dict[Role, str],
+) -> None:
+    _, served, url = live
+    await deletion_policy(gql, keys, "CUSTOMER", "RESTORE_RECORD")
+    adatum = await account_of(gql, container, "C1", "Adatum Corporation")
+    key = await webhook_key(gql, keys)
+    crm.delete_row("account", adatum)
+    assert (await delete_webhook(url, key, "account", adatum))["status"] == "accepted"
+    await served.queue.drain()  # type: ignore[attr-defined]
+    restored = crm.row("account", adatum)
+    assert restored is not None and restored["name"] == "Adatum Corporation"
+    data = await gql.data('{ customer(no: "C1") { coupling { crmId lastResultToCrm } } }')
+    assert data["customer"]["coupling"] == {"crmId": str(adatum), "lastResultToCrm": "SUCCESS"}
 
 
 async def test_the_integrations_own_changes_are_ignored(

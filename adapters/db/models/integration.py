@@ -118,6 +118,33 @@ class ParkedRecordRow(Base):
     waiting_for: Mapped[str] = mapped_column(sa.String(40))
     key: Mapped[str] = mapped_column(sa.String(200))
     parked_at: Mapped[datetime]
+    create: Mapped[bool] = mapped_column(default=False)  # parked by a pass that creates counterparts
+
+
+class DeletedCounterpartRow(Base):
+    """A record whose coupled counterpart was deleted and whose coupling was
+    removed by the deletion policy: automatic syncs never create a new
+    counterpart for it (that would bring the deleted record back). Coupling the
+    record again, or creating its counterpart by hand, forgets the mark."""
+
+    __tablename__ = "deleted_counterpart"
+    __table_args__ = (sa.UniqueConstraint("mapping_name", "side", "record_id"),)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    mapping_name: Mapped[str] = mapped_column(sa.String(40))
+    side: Mapped[str] = mapped_column(sa.String(10))  # ERP or CRM: the side of the record that is left
+    record_id: Mapped[UUID]
+    counterpart: Mapped[str] = mapped_column(sa.String(200))  # what was deleted, for people
+    deleted_at: Mapped[datetime]
+
+
+class JobLaneRow(Base):
+    """Which job holds a mapping's lane: one SYNC, MATCH or UNCOUPLE job of a
+    mapping runs at a time, whatever started it."""
+
+    __tablename__ = "job_lane"
+    lane: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    job_id: Mapped[UUID]
+    claimed_at: Mapped[datetime]
 
 
 class SyncOutcomeRow(Base):

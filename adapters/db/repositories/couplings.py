@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import is_unique_violation
-from adapters.db.models import CouplingRow, ParkedRecordRow, SyncOutcomeRow
+from adapters.db.models import CouplingRow, DeletedCounterpartRow, ParkedRecordRow, SyncOutcomeRow
 from domain.clock import IdFactory
-from domain.couplings.model import Coupling, MissingPrerequisite, OutcomeEntry, ParkedRecord, SyncResult
+from domain.couplings.model import Coupling, MissingPrerequisite, OutcomeEntry, ParkedRecord, Side, SyncResult
 from domain.couplings.ports import CouplingFigures, DuplicateCouplingError
 from domain.mappings.model import SyncDirection
 
@@ -202,13 +202,27 @@ class SqlCouplingStore:
                         waiting_for=r.waiting_for,
                         key=r.key[:200],
                         parked_at=_now(),
+                        create=r.create,
                     )
+                )
+            elif r.create:
+                await self.session.execute(
+                    sa.update(ParkedRecordRow)
+                    .where(
+                        ParkedRecordRow.mapping_name == r.mapping,
+                        ParkedRecordRow.direction == r.direction.value,
+                        ParkedRecordRow.record_id == r.record_id,
+                        ParkedRecordRow.waiting_for == r.waiting_for,
+                    )
+                    .values(create=True)
                 )
 
     async def parked_waiting_for(self, mapping: str) -> list[ParkedRecord]:
         stmt = sa.select(ParkedRecordRow).where(ParkedRecordRow.waiting_for == mapping)
         return [
-            ParkedRecord(r.mapping_name, SyncDirection(r.direction), r.record_id, r.waiting_for, r.key)
+            ParkedRecord(
+                r.mapping_name, SyncDirection(r.direction), r.record_id, r.waiting_for, r.key, r.create
+            )
             for r in (await self.session.execute(stmt)).scalars()
         ]
 
@@ -240,6 +254,80 @@ class SqlCouplingStore:
             if is_unique_violation(error):
                 raise DuplicateCouplingError(str(error.orig)) from error
             raise
+        await self._forget_coupled(couplings)
+
+    async def add_new(self, couplings: Sequence[Coupling]) -> set[UUID]:
+        if not couplings:
+            return set()
+        try:
+            await self.add_many(couplings)
+            return set()
+        except DuplicateCouplingError:
+            pass
+        clashed: set[UUID] = set()
+        for coupling in couplings:  # one by one, so only the clashing ones are left out
+            try:
+                await self.add_many([coupling])
+            except DuplicateCouplingError:
+                clashed.add(coupling.id)
+        return clashed
+
+    async def _forget_coupled(self, couplings: Sequence[Coupling]) -> None:
+        by_mapping: dict[str, tuple[list[UUID], list[UUID]]] = {}
+        for c in couplings:
+            erp, crm = by_mapping.setdefault(c.mapping, ([], []))
+            erp.append(c.erp_id)
+            if c.crm_id is not None:
+                crm.append(c.crm_id)
+        for mapping, (erp, crm) in by_mapping.items():
+            await self.forget_deleted_counterparts(mapping, Side.ERP, erp)
+            await self.forget_deleted_counterparts(mapping, Side.CRM, crm)
+
+    async def mark_deleted_counterparts(
+        self, mapping: str, side: Side, records: Sequence[tuple[UUID, str]]
+    ) -> None:
+        if not records:
+            return
+        await self.forget_deleted_counterparts(mapping, side, [r for r, _ in records])
+        await self.session.execute(
+            sa.insert(DeletedCounterpartRow),
+            [
+                {
+                    "id": self._ids.new_id(),
+                    "mapping_name": mapping,
+                    "side": side.value,
+                    "record_id": record_id,
+                    "counterpart": counterpart[:200],
+                    "deleted_at": _now(),
+                }
+                for record_id, counterpart in dict(records).items()
+            ],
+        )
+
+    async def deleted_counterparts(self, mapping: str, side: Side, record_ids: Collection[UUID]) -> set[UUID]:
+        found: set[UUID] = set()
+        items = list(record_ids)
+        for start in range(0, len(items), IN_CHUNK):
+            stmt = sa.select(DeletedCounterpartRow.record_id).where(
+                DeletedCounterpartRow.mapping_name == mapping,
+                DeletedCounterpartRow.side == side.value,
+                DeletedCounterpartRow.record_id.in_(items[start : start + IN_CHUNK]),
+            )
+            found.update((await self.session.execute(stmt)).scalars())
+        return found
+
+    async def forget_deleted_counterparts(
+        self, mapping: str, side: Side, record_ids: Collection[UUID]
+    ) -> None:
+        items = list(record_ids)
+        for start in range(0, len(items), IN_CHUNK):
+            await self.session.execute(
+                sa.delete(DeletedCounterpartRow).where(
+                    DeletedCounterpartRow.mapping_name == mapping,
+                    DeletedCounterpartRow.side == side.value,
+                    DeletedCounterpartRow.record_id.in_(items[start : start + IN_CHUNK]),
+                )
+            )
 
     async def save(self, coupling: Coupling) -> None:
         await self.save_many([coupling])

@@ -91,7 +91,16 @@ class SqlErpStore:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = sa.select(sa.func.max(column)).where(column.like(escaped + "%", escape="\\"))
         value = (await self.session.execute(stmt)).scalar_one_or_none()
-        return None if value is None else str(value)
+        t = Tombstone.__table__
+        deleted = (
+            await self.session.execute(
+                sa.select(sa.func.max(t.c.record_key)).where(
+                    t.c.table_name == spec.name, t.c.record_key.like(escaped + "%", escape="\\")
+                )
+            )
+        ).scalar_one_or_none()
+        highest = max((str(v) for v in (value, deleted) if v is not None), default=None)
+        return highest
 
     async def existing_keys(self, table_name: str, keys: Collection[str]) -> set[str]:
         spec = table(table_name)
@@ -141,6 +150,22 @@ class SqlErpStore:
             DomainTombstone(table_name, r["record_id"], r["record_key"], r["deleted_at"])
             for r in await self._rows(stmt.order_by(t.c.deleted_at))
         ]
+
+    async def tombstones_of(
+        self, table_name: str, record_ids: Collection[UUID]
+    ) -> dict[UUID, DomainTombstone]:
+        t = Tombstone.__table__
+        found: dict[UUID, DomainTombstone] = {}
+        items = list(record_ids)
+        for start in range(0, len(items), 500):
+            stmt = sa.select(t).where(
+                t.c.table_name == table_name, t.c.record_id.in_(items[start : start + 500])
+            )
+            for r in await self._rows(stmt.order_by(t.c.deleted_at)):
+                found[r["record_id"]] = DomainTombstone(
+                    table_name, r["record_id"], r["record_key"], r["deleted_at"]
+                )
+        return found
 
     async def scan(self, spec: TableSpec, *, after: UUID | None, limit: int) -> list[ErpRecord]:
         t = _table(spec)

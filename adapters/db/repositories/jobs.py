@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import is_unique_violation
-from adapters.db.models import JobRecordRow, SyncJobErrorRow, SyncJobRow
+from adapters.db.models import JobLaneRow, JobRecordRow, SyncJobErrorRow, SyncJobRow
 from domain.clock import IdFactory
 from domain.jobs.model import COUNTERS, JobError, JobKind, JobRecord, JobStatus, RecordOutcome, SyncJob
 from domain.jobs.ports import DuplicateJobError
@@ -167,6 +168,37 @@ class SqlJobStore:
             .values(cancel_requested=True)
         )
         return await self.get(job_id)
+
+    async def claim_lane(self, lane: str, job_id: UUID, at: datetime) -> UUID | None:
+        stmt = sa.select(JobLaneRow.job_id).where(JobLaneRow.lane == lane).with_for_update()
+        holder = (await self.session.execute(stmt)).scalar_one_or_none()
+        if holder is None:
+            try:
+                async with self.session.begin_nested():
+                    await self.session.execute(
+                        sa.insert(JobLaneRow).values(lane=lane, job_id=job_id, claimed_at=at)
+                    )
+                return None
+            except IntegrityError as error:
+                if not is_unique_violation(error):
+                    raise
+                return (await self.session.execute(stmt)).scalar_one_or_none()
+        if holder == job_id:
+            return None
+        status = (
+            await self.session.execute(sa.select(SyncJobRow.status).where(SyncJobRow.id == holder))
+        ).scalar_one_or_none()
+        if status == JobStatus.RUNNING.value:  # a queued holder is waiting itself: it holds nothing
+            return holder
+        await self.session.execute(
+            sa.update(JobLaneRow).where(JobLaneRow.lane == lane).values(job_id=job_id, claimed_at=at)
+        )
+        return None
+
+    async def release_lane(self, lane: str, job_id: UUID) -> None:
+        await self.session.execute(
+            sa.delete(JobLaneRow).where(JobLaneRow.lane == lane, JobLaneRow.job_id == job_id)
+        )
 
 
 class JobReads:
