@@ -154,7 +154,8 @@ async def test_a_deleted_crm_row_stays_coupled_and_failed_under_deletion_policy_
     data = await gql.data('{ customer(no: "C1") { name coupling { crmId lastResultToCrm lastError } } }')
     coupling = data["customer"]["coupling"]
     assert (coupling["crmId"], coupling["lastResultToCrm"]) == (str(adatum), "FAILURE")
-    assert "was deleted" in coupling["lastError"] and "NONE" in coupling["lastError"]
+    assert "was deleted" in coupling["lastError"]
+    assert "NONE" in coupling["lastError"]
 
 
 async def test_a_deleted_crm_row_is_created_again_under_restore_record(
@@ -172,7 +173,8 @@ async def test_a_deleted_crm_row_is_created_again_under_restore_record(
     assert (await delete_webhook(url, key, "account", adatum))["status"] == "accepted"
     await served.queue.drain()  # type: ignore[attr-defined]
     restored = crm.row("account", adatum)
-    assert restored is not None and restored["name"] == "Adatum Corporation"
+    assert restored is not None
+    assert restored["name"] == "Adatum Corporation"
     data = await gql.data('{ customer(no: "C1") { coupling { crmId lastResultToCrm } } }')
     assert data["customer"]["coupling"] == {"crmId": str(adatum), "lastResultToCrm": "SUCCESS"}
 

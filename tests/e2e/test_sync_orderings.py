@@ -53,7 +53,7 @@ async def couple(gql: GraphQLClient, mapping: str, erp_key: str, crm_id: uuid.UU
 
 async def jobs(gql: GraphQLClient) -> list[dict[str, Any]]:
     data = await gql.data(
-        "{ syncJobs(first: 50) { nodes { trigger mapping direction status inserted coupled failed message } } }"
+        "{ syncJobs(first: 50) { nodes { trigger mapping direction status inserted coupled failed } } }"
     )
     return list(data["syncJobs"]["nodes"])
 
