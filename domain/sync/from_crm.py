@@ -177,6 +177,7 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
         to_crm = await translations_to_crm(uow, mapping, sc.mappings, list(records.values()), sc.lcy)
         service = FinancialsService(uow.erp, sc.job.clock, sc.job.ids)
         highest: dict[str, str | None] = {}
+        taken: set[UUID] = set()
         for row in rows:
             if crm_filter is not None and not matches(crm_filter, row.attributes):
                 continue
@@ -190,12 +191,78 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
                 restore = deleted.get(coupling.erp_id)
                 if not _erp_record_gone(sc, ledger, coupling, row, restore):
                     continue
+            if coupling is None and sc.creates and row.id not in left and not sc.params.full:
+                coupling, record = await _find_erp_counterpart(sc, ledger, uow, row, to_erp, taken)
+                if coupling is None and record is not None:
+                    continue  # several ERP records match: refused, nothing created
             if coupling is not None and record is not None:
                 await _update(sc, ledger, uow, service, row, coupling, record, to_erp, to_crm, forced)
             elif coupling is not None or (sc.creates and row.id not in left):
                 await _insert(sc, ledger, uow, service, row, coupling, to_erp, highest, documents, restore)
         await ledger.write(uow)
     await ledger.done()
+
+
+async def _find_erp_counterpart(
+    sc: SyncContext, ledger: Ledger, uow: UnitOfWork, row: CrmRow, tables: Translations, taken: set[UUID]
+) -> tuple[Coupling | None, ErpRecord | None]:
+    """Find before create, ERP side: the one uncoupled ERP record the mapping's match
+    criteria find for this CRM row is coupled to it now (the row's values are then
+    written to it like any coupled pair's); several refuse the create (a record
+    but no coupling is returned); none, and (None, None): create it. Compared
+    exactly (ERP codes are upper-case already). Full passes skip this: their line
+    matched first, or one side was empty."""
+    spec = table(sc.mapping.erp_table)
+    groups: dict[int, list[str]] = {}
+    for fm in sc.mapping.match_fields():
+        if fm.erp_field and fm.crm_attribute and not fm.is_constant:
+            groups.setdefault(fm.match_priority, []).append(fm.erp_field)
+    if not groups:
+        return None, None
+    values, problems = erp_changes(sc, incoming_values(sc, row), row, tables, spec, with_constants=False)
+    ambiguous: list[ErpRecord] = []
+    for _, fields in sorted(groups.items()):
+        criteria = {f: values.get(f) for f in fields}
+        if any(v is None or v == "" for v in criteria.values()):
+            continue
+        found = [r for r in await uow.erp.find(spec, criteria) if r.id not in taken]
+        coupled = await uow.couplings.in_mapping_by_erp(sc.mapping.name, [r.id for r in found])
+        free = [r for r in found if r.id not in coupled]
+        if len(free) == 1:
+            record = free[0]
+            now = sc.job.clock.now()
+            coupling = Coupling(
+                id=sc.job.ids.new_id(),
+                mapping=sc.mapping.name,
+                erp_id=record.id,
+                crm_id=row.id,
+                created_at=now,
+                modified_at=now,
+            )
+            try:
+                async with uow.savepoint():
+                    await uow.couplings.add(coupling)
+            except DuplicateCouplingError:  # coupled meanwhile (by hand): the next pass syncs it
+                return None, record
+            taken.add(record.id)
+            sc.job.count("coupled")
+            ledger.newly_coupled.append(record.id)
+            return coupling, record
+        if len(free) > 1 and not ambiguous:
+            ambiguous = free
+    if ambiguous:
+        ledger.failed(
+            None,
+            ErrorClass.PERMANENT,
+            f"{_crm_ref(sc, row)}: {len(ambiguous)} uncoupled ERP records match it "
+            f"({', '.join(spec.key_of(r.values) for r in ambiguous[:5])}); couple it by hand "
+            "(nothing was created)",
+            record_id=row.id,
+            erp_ref=None,
+            crm_ref=str(row.id),
+        )
+        return None, ambiguous[0]
+    return None, None
 
 
 @dataclass(frozen=True, slots=True)

@@ -244,3 +244,18 @@ async def test_a_number_series_never_hands_out_a_deleted_number(
     )
     await finished(integration, container, payload)
     assert ("C00043", "Fabrikam") in await customers(integration)
+
+
+async def test_an_account_created_in_the_crm_couples_the_one_customer_matching_would_have_coupled(
+    integration: GraphQLClient, keys: dict[Role, str], container: Container, crm: DataverseSimulator
+) -> None:
+    await mapping_settings(integration, keys, "CUSTOMER", onlyCoupled=False)
+    await customer(integration, "C1", "Adatum Corporation")
+    adatum = crm.add_row(
+        "account", {"name": "Adatum Corporation", "customertypecode": 3, "address1_city": "Vejle"}
+    )
+    (from_crm,) = await run(integration, container, "CUSTOMER", "FROM_CRM")
+    assert (from_crm["inserted"], from_crm["coupled"], from_crm["failed"]) == (0, 1, 0)
+    assert (await coupling_of(integration, "customer", "C1"))["crmId"] == str(adatum)
+    assert await customers(integration) == [("C1", "Adatum Corporation")]
+    assert (await integration.data('{ customer(no: "C1") { city } }'))["customer"]["city"] == "Vejle"
