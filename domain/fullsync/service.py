@@ -212,7 +212,7 @@ class FullSyncService:
             await self._passes(line.mapping)
 
     async def _passes(self, name: str) -> None:
-        jobs = await self._sync.run_mapping(name, full=True, trigger=TRIGGER, enqueue=False)
+        jobs = await self._sync.run_mapping(name, full=True, trigger=TRIGGER, enqueue=False, dedupe=False)
         await self._track(name, jobs)
 
     async def _track(self, name: str, jobs: Sequence[SyncJob]) -> None:

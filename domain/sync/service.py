@@ -76,8 +76,13 @@ class SyncService:
         after: Sequence[SyncJob] = (),
         full: bool = False,
         enqueue: bool = True,
+        dedupe: bool = True,
     ) -> list[SyncJob]:
-        """One job per pass: ERP → CRM first, then CRM → ERP (which waits for it)."""
+        """One job per pass: ERP → CRM first, then CRM → ERP (which waits for it).
+        With `dedupe`, a pass already queued or running for the mapping and
+        direction is returned instead of a new one; a caller that must track its
+        own jobs (the full sync) asks for new ones (the mapping's lane still runs
+        them one at a time)."""
         async with self._uow() as uow:
             mapping = await require_mapping(uow, name)
         chosen = direction or mapping.direction
@@ -90,7 +95,13 @@ class SyncService:
         for one_way in chosen.passes():
             jobs.append(
                 await self._pass(
-                    mapping, one_way, params, trigger=trigger, after=[*after, *jobs], enqueue=enqueue
+                    mapping,
+                    one_way,
+                    params,
+                    trigger=trigger,
+                    after=[*after, *jobs],
+                    enqueue=enqueue,
+                    dedupe=dedupe,
                 )
             )
         return jobs

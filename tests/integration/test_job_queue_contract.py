@@ -75,13 +75,17 @@ class Harness:
                 await asyncio.sleep(0.02)
 
     async def add(self, *, wait: bool = False, **fields: Any) -> SyncJob:
+        job_id = self.ids.new_id()
         job = SyncJob(
-            id=self.ids.new_id(),
+            id=job_id,
             kind=JobKind.SYNC,
             trigger="test",
             queued_at=self.clock.now(),
-            mapping="CUSTOMER",
-            **{"params": {"wait": wait}, **fields},
+            **{
+                "mapping": f"MAPPING {job_id.hex[-8:]}",  # a lane each, unless a test shares one
+                "params": {"wait": wait},
+                **fields,
+            },
         )
         async with self.uow() as uow:
             await uow.jobs.add(job)
@@ -186,6 +190,24 @@ async def test_recover_queues_the_active_jobs_the_queue_no_longer_holds(harness:
     harness.release.set()
     assert (await harness.ended(held.id)).status is JobStatus.SUCCEEDED
     assert sorted(harness.runs) == sorted([left.id, held.id])
+
+
+async def test_two_jobs_of_one_mapping_never_run_at_once(harness: Harness) -> None:
+    first = await harness.add(wait=True, mapping="CUSTOMER")
+    second = await harness.add(mapping="CUSTOMER")
+    other = await harness.add(mapping="CONTACT")
+    await harness.queue.enqueue(first)
+    await asyncio.wait_for(harness.started.wait(), 10)
+    await harness.queue.enqueue(second)
+    await harness.queue.enqueue(other)
+    assert (await harness.ended(other.id)).status is JobStatus.SUCCEEDED  # another lane: not held up
+    waiting = await harness.get(second.id)
+    assert waiting.status is JobStatus.QUEUED
+    assert f"waiting for job {first.id}" in (waiting.message or "")
+    assert waiting.attempts == 0
+    harness.release.set()
+    assert (await harness.ended(second.id)).status is JobStatus.SUCCEEDED
+    assert harness.runs.index(second.id) > harness.runs.index(first.id)
 
 
 async def test_a_job_interrupted_by_its_worker_stopping_runs_again_to_the_end(harness: Harness) -> None:
