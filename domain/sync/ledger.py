@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from domain.couplings.model import Coupling, OutcomeEntry, ParkedRecord, Side, SyncOutcome, SyncResult
+from domain.couplings.model import (
+    Coupling,
+    MissingPrerequisite,
+    OutcomeEntry,
+    ParkedRecord,
+    Side,
+    SyncOutcome,
+    SyncResult,
+)
 from domain.jobs.model import ErrorClass
 from domain.mappings.model import SyncDirection
 from domain.sync.context import SyncContext
@@ -156,6 +164,10 @@ class Ledger:
         coupling.modified_at = now
         if conflict is not None:
             coupling.conflict = conflict
+        if missing:  # what a UI shows to couple first, next to the error naming it
+            coupling.missing_prerequisites = list(
+                dict.fromkeys(MissingPrerequisite(p.mapping, p.field, p.key) for p in missing)
+            )
         self.save(coupling)
         self.count(SyncOutcome.FAILED, coupling, message)
 

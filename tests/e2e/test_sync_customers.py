@@ -148,7 +148,20 @@ async def test_an_uncoupled_salesperson_parks_the_customer_until_it_is_coupled(
     assert (job["inserted"], job["failed"]) == (0, 1)
     assert job["errors"]["nodes"][0]["errorClass"] == "DEPENDENCY"
     assert "salesperson_code JO must be coupled in SALESPEOPLE first" in job["errors"]["nodes"][0]["message"]
-    jim = crm.add_row(
+    jim = jim_olive(crm)
+    await integration.mutate(
+        "mutation($i: CoupleRecordsInput!) { p: coupleRecords(input: $i) { userErrors { code } } }",
+        {"i": {"mapping": "SALESPEOPLE", "erpKey": "JO", "crmId": str(jim)}},
+    )
+    await container.queue.drain()  # type: ignore[attr-defined]
+    coupling = await coupling_of(integration, "customer", "C1")
+    account = crm.row("account", uuid.UUID(coupling["crmId"]))
+    assert account is not None
+    assert account["ownerid"] == Lookup("systemuser", jim)
+
+
+def jim_olive(crm: DataverseSimulator) -> uuid.UUID:
+    return crm.add_row(
         "systemuser",
         {
             "firstname": "Jim",
@@ -160,15 +173,31 @@ async def test_an_uncoupled_salesperson_parks_the_customer_until_it_is_coupled(
             "isintegrationuser": False,
         },
     )
+
+
+PREREQUISITES = '{ customer(no: "C1") { coupling { lastError missingPrerequisites { mapping field key } } } }'
+
+
+async def test_a_parked_record_names_its_missing_prerequisites_until_it_syncs(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    await upsert(integration, "Salesperson", {"code": "JO", "name": "Jim Olive"})
+    await customer(integration, "C1", "Adatum Corporation", salespersonCode="JO")
+    (to_crm, _) = await run(integration, container, "CUSTOMER")
+    assert to_crm["errors"]["nodes"][0]["errorClass"] == "DEPENDENCY"
+    parked = (await integration.data(PREREQUISITES))["customer"]["coupling"]
+    assert "salesperson_code JO must be coupled in SALESPEOPLE first" in parked["lastError"]
+    assert parked["missingPrerequisites"] == [
+        {"mapping": "SALESPEOPLE", "field": "salesperson_code", "key": "JO"}
+    ]
     await integration.mutate(
         "mutation($i: CoupleRecordsInput!) { p: coupleRecords(input: $i) { userErrors { code } } }",
-        {"i": {"mapping": "SALESPEOPLE", "erpKey": "JO", "crmId": str(jim)}},
+        {"i": {"mapping": "SALESPEOPLE", "erpKey": "JO", "crmId": str(jim_olive(crm))}},
     )
     await container.queue.drain()  # type: ignore[attr-defined]
-    coupling = await coupling_of(integration, "customer", "C1")
-    account = crm.row("account", uuid.UUID(coupling["crmId"]))
-    assert account is not None
-    assert account["ownerid"] == Lookup("systemuser", jim)
+    synced = (await integration.data(PREREQUISITES))["customer"]["coupling"]
+    assert synced == {"lastError": None, "missingPrerequisites": []}
 
 
 async def test_an_account_created_in_the_erp_from_the_crm_gets_a_number(
