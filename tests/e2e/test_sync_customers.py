@@ -200,6 +200,30 @@ async def test_a_parked_record_names_its_missing_prerequisites_until_it_syncs(
     assert synced == {"lastError": None, "missingPrerequisites": []}
 
 
+async def test_the_same_permanent_error_twice_skips_the_record_and_later_runs_count_it_skipped(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    as_user(crm, "account", adatum, telephone1="+45 8612 3456 extension 1234 (reception)")
+    (_, first) = await run(integration, container, "CUSTOMER")
+    assert (first["failed"], first["skipped"]) == (1, 0)
+    assert "skipped" not in first["errors"]["nodes"][0]["message"]
+    (_, second) = await run(integration, container, "CUSTOMER")
+    assert (second["failed"], second["skipped"]) == (1, 0)
+    error = second["errors"]["nodes"][0]
+    assert (error["errorClass"], error["erpRef"]) == ("PERMANENT", "C1")
+    assert error["message"] == (
+        "Customer C1: phone is longer than 30 characters; the same error as in the last run: "
+        "the record is skipped from now on (retrySkippedRecords restores it)"
+    )
+    assert (await coupling_of(integration, "customer", "C1"))["skipped"] is True
+    await customer(integration, "C1", "Adatum Corporation", city="Odense C")
+    as_user(crm, "account", adatum, address1_city="Vejle")
+    (to_crm, from_crm) = await run(integration, container, "CUSTOMER")
+    assert (to_crm["skipped"], to_crm["failed"], to_crm["modified"]) == (1, 0, 0)
+    assert (from_crm["skipped"], from_crm["failed"], from_crm["modified"]) == (1, 0, 0)
+
+
 async def test_an_account_created_in_the_erp_from_the_crm_gets_a_number(
     integration: GraphQLClient, container: Container, crm: DataverseSimulator
 ) -> None:
