@@ -117,6 +117,11 @@ class Ledger:
         coupling.erp_modified_at = erp_modified or coupling.erp_modified_at
         coupling.crm_modified_at = crm_modified or coupling.crm_modified_at
         other = self._other_result_field()
+        settled = coupling.last_error_class == ErrorClass.CONFLICT.value
+        if settled and getattr(coupling, other) is SyncResult.FAILURE:
+            # A conflict fails both passes; the pass that writes one side's values over
+            # the other (resolveConflict, or both sides agreeing again) settles both.
+            setattr(coupling, other, SyncResult.SUCCESS)
         if getattr(coupling, other) is not SyncResult.FAILURE:
             # The error fields are the coupling's, not this direction's: while the other
             # direction still fails they are its error (and its count towards skipping).

@@ -139,6 +139,33 @@ async def test_the_same_field_changed_on_both_sides_is_a_conflict_the_user_resol
     assert (await integration.data('{ customer(no: "C1") { name } }'))["customer"]["name"] == "Adatum Inc"
 
 
+@pytest.mark.parametrize(
+    ("winner", "name"), [("ERP", "Adatum Corp"), ("CRM", "Adatum Inc")], ids=["keep ERP", "keep CRM"]
+)
+async def test_a_resolved_conflict_leaves_both_directions_succeeded(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator, winner: str, name: str
+) -> None:
+    adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    as_user(crm, "account", adatum, name="Adatum Inc")
+    await customer(integration, "C1", "Adatum Corp")
+    await run(integration, container, "CUSTOMER")
+    conflicted = await coupling_of(integration, "customer", "C1")
+    assert (conflicted["lastResultToCrm"], conflicted["lastResultFromCrm"]) == ("FAILURE", "FAILURE")
+    await integration.mutate(
+        "mutation($i: ResolveConflictInput!) { p: resolveConflict(input: $i) { coupling { conflict } "
+        "userErrors { code } } }",
+        {"i": {"couplingId": conflicted["id"], "winner": winner}},
+    )
+    await container.queue.drain()  # type: ignore[attr-defined]
+    resolved = await coupling_of(integration, "customer", "C1")
+    assert (resolved["lastResultToCrm"], resolved["lastResultFromCrm"]) == ("SUCCESS", "SUCCESS")
+    assert (resolved["conflict"], resolved["lastError"]) == (None, None)
+    assert crm.row("account", adatum)["name"] == name  # type: ignore[index]
+    assert (await integration.data('{ customer(no: "C1") { name } }'))["customer"]["name"] == name
+    (to_crm, from_crm) = await run(integration, container, "CUSTOMER")
+    assert (to_crm["failed"], from_crm["failed"]) == (0, 0)
+
+
 async def test_an_uncoupled_salesperson_parks_the_customer_until_it_is_coupled(
     integration: GraphQLClient, container: Container, crm: DataverseSimulator
 ) -> None:
