@@ -4,6 +4,7 @@ the exception only in the log and the error's detail."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from types import TracebackType
 from typing import cast
 from uuid import UUID
@@ -31,6 +32,12 @@ class FakeJobs:
         self.errors += errors
 
     async def add_records(self, records: list[JobRecord]) -> None:
+        return None
+
+    async def claim_lane(self, lane: str, job_id: UUID, at: datetime) -> UUID | None:
+        return None  # the job's mapping is free
+
+    async def release_lane(self, lane: str, job_id: UUID) -> None:
         return None
 
 
