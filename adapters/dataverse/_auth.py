@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 
 from adapters.dataverse._config import DataverseConfig
+from adapters.dataverse._transport import in_words
 from domain.crm import CrmAuthError, CrmTimeoutError, CrmTransientError
 
 
@@ -78,9 +79,9 @@ class TokenProvider:
                 timeout=self._config.timeout,
             )
         except httpx.TimeoutException as exc:
-            raise CrmTimeoutError(f"token endpoint timed out: {type(exc).__name__}") from exc
+            raise CrmTimeoutError(f"token endpoint timed out: {in_words(exc)}") from exc
         except httpx.TransportError as exc:
-            raise CrmTransientError(f"token endpoint unreachable: {type(exc).__name__}") from exc
+            raise CrmTransientError(f"token endpoint unreachable: {in_words(exc)}") from exc
         if response.status_code >= 500:
             raise CrmTransientError("token endpoint failed", status=response.status_code)
         payload = _json_object(response)

@@ -28,6 +28,7 @@ import structlog
 from adapters.dataverse._auth import TokenProvider
 from adapters.dataverse._config import DataverseConfig
 from adapters.dataverse._errors import map_error
+from adapters.dataverse._transport import in_words
 from domain.crm import CrmError, CrmThrottledError, CrmTimeoutError, CrmTransientError
 
 log = structlog.get_logger("couplet.dataverse")
@@ -105,12 +106,12 @@ class Requester:
             except CrmTransientError as exc:  # the token endpoint's trouble
                 failure: CrmError = exc
             except httpx.TimeoutException as exc:
-                failure = CrmTimeoutError(f"{method} timed out: {type(exc).__name__}")
+                failure = CrmTimeoutError(f"{method} timed out: {in_words(exc)}")
                 ambiguous = not isinstance(exc, _NOT_SENT)
                 if ambiguous and not idempotent:
                     raise failure from exc
             except httpx.TransportError as exc:
-                failure = CrmTransientError(f"{method} failed: {type(exc).__name__}: {exc}")
+                failure = CrmTransientError(f"{method} failed: {in_words(exc)}")
                 ambiguous = not isinstance(exc, _NOT_SENT)
                 if ambiguous and not idempotent:
                     raise failure from exc

@@ -235,7 +235,7 @@ async def run_match(
                     crm_id=found if isinstance(found, UUID) else None,
                     message=None if isinstance(found, UUID) else f"option {found}",
                 )
-            elif create:
+            elif create and not ambiguous:  # several candidates: a new row would be one more
                 unmatched.append(record.id)
                 ctx.record(
                     RecordOutcome.WOULD_CREATE if dry_run else RecordOutcome.CREATE,
@@ -257,8 +257,9 @@ async def run_match(
                     message=text,
                     crm_ids=tuple(a for a in ambiguous if isinstance(a, UUID)),
                 )
-                ctx.error(ErrorClass.PERMANENT, f"{spec.label} {ref}: {text} the criteria", erp_ref=ref)
-                ctx.count("failed")
+                if not dry_run:  # a plan fails nothing: its records list says what is left
+                    ctx.error(ErrorClass.PERMANENT, f"{spec.label} {ref}: {text} the criteria", erp_ref=ref)
+                    ctx.count("failed")
             ctx.advance()
         if not dry_run and new:
             async with ctx.uow() as uow:

@@ -186,8 +186,11 @@ class JobRunner:
             raise
         except Exception as error:
             log.exception("job %s failed", job.id)
-            job.status, job.message = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
-            ctx.error(ErrorClass.PERMANENT, job.message, detail=traceback.format_exc()[-4000:])
+            # Users read the message; the exception (class, SQL, traceback) is for the log
+            # and the error's detail.
+            job.status, job.message = JobStatus.FAILED, unexpected_error_message(job)
+            detail = f"{type(error).__name__}: {error}"[:1000] + "\n" + traceback.format_exc()[-3000:]
+            ctx.error(ErrorClass.PERMANENT, job.message, detail=detail)
         await self._finish(ctx)
         return job
 
@@ -271,6 +274,10 @@ def waits_for(job: SyncJob) -> list[UUID]:
     if job.params.get("after_job"):
         ids.append(UUID(str(job.params["after_job"])))
     return ids
+
+
+def unexpected_error_message(job: SyncJob) -> str:
+    return f"the job stopped on an unexpected error; the details are in the log (job {job.id})"
 
 
 def _interruptions(job: SyncJob) -> int:

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from domain.couplings.model import Coupling, OutcomeEntry, ParkedRecord, Side, SyncOutcome, SyncResult
+from domain.couplings.model import (
+    Coupling,
+    MissingPrerequisite,
+    OutcomeEntry,
+    ParkedRecord,
+    Side,
+    SyncOutcome,
+    SyncResult,
+)
 from domain.jobs.model import ErrorClass
 from domain.mappings.model import SyncDirection
 from domain.sync.context import SyncContext
@@ -26,6 +34,9 @@ COUNTER = {
     SyncOutcome.UNCOUPLED: "uncoupled",
 }
 SKIP_AFTER = 2  # the same permanent error in this many consecutive runs skips the coupling
+SKIPPED_NOTE = (
+    "the same error as in the last run: the record is skipped from now on (retrySkippedRecords restores it)"
+)
 
 
 @dataclass
@@ -48,6 +59,11 @@ class Ledger:
         if self.direction is SyncDirection.TO_CRM:
             return "last_result_to_crm", "last_job_to_crm"
         return "last_result_from_crm", "last_job_from_crm"
+
+    def _other_result_field(self) -> str:
+        if self.direction is SyncDirection.TO_CRM:
+            return "last_result_from_crm"
+        return "last_result_to_crm"
 
     def count(
         self, outcome: SyncOutcome, coupling: Coupling | None = None, message: str | None = None
@@ -100,8 +116,18 @@ class Ledger:
         coupling.snapshot, coupling.last_synced_at, coupling.modified_at = snapshot, now, now
         coupling.erp_modified_at = erp_modified or coupling.erp_modified_at
         coupling.crm_modified_at = crm_modified or coupling.crm_modified_at
-        coupling.last_error = coupling.last_error_class = coupling.last_error_at = None
-        coupling.repeated_failures, coupling.conflict, coupling.missing_prerequisites = 0, None, []
+        other = self._other_result_field()
+        settled = coupling.last_error_class == ErrorClass.CONFLICT.value
+        if settled and getattr(coupling, other) is SyncResult.FAILURE:
+            # A conflict fails both passes; the pass that writes one side's values over
+            # the other (resolveConflict, or both sides agreeing again) settles both.
+            setattr(coupling, other, SyncResult.SUCCESS)
+        if getattr(coupling, other) is not SyncResult.FAILURE:
+            # The error fields are the coupling's, not this direction's: while the other
+            # direction still fails they are its error (and its count towards skipping).
+            coupling.last_error = coupling.last_error_class = coupling.last_error_at = None
+            coupling.repeated_failures, coupling.missing_prerequisites = 0, []
+        coupling.conflict = None
         self.save(coupling)
         self.unparked.append(record_id)
         self.count(outcome, coupling)
@@ -120,8 +146,24 @@ class Ledger:
         conflict: dict[str, Any] | None = None,
     ) -> None:
         """Log the failure on the job and the coupling; the same permanent error twice
-        in a row marks the coupling skipped; a missing coupling parks the record."""
-        self.sc.job.error(error_class, message, erp_ref=erp_ref, crm_ref=crm_ref, detail=detail)
+        in a row marks the coupling skipped (counted failed in this run, as BC does, and
+        said so in the job's error; later runs count it skipped); a missing coupling
+        parks the record."""
+        repeated = coupling is not None and _repeated(coupling, error_class, message)
+        failures = coupling.repeated_failures + 1 if coupling is not None and repeated else 1
+        skips = (
+            coupling is not None
+            and not coupling.skipped
+            and error_class is ErrorClass.PERMANENT
+            and failures >= SKIP_AFTER
+        )
+        self.sc.job.error(
+            error_class,
+            f"{message}; {SKIPPED_NOTE}" if skips else message,
+            erp_ref=erp_ref,
+            crm_ref=crm_ref,
+            detail=detail,
+        )
         for problem in missing or []:
             self.parked.append(
                 ParkedRecord(
@@ -137,13 +179,8 @@ class Ledger:
             self.count(SyncOutcome.FAILED)
             return
         now = self.sc.job.clock.now()
-        repeated = (
-            error_class is ErrorClass.PERMANENT
-            and coupling.last_error_class == ErrorClass.PERMANENT.value
-            and coupling.last_error == message
-        )
-        coupling.repeated_failures = coupling.repeated_failures + 1 if repeated else 1
-        if error_class is ErrorClass.PERMANENT and coupling.repeated_failures >= SKIP_AFTER:
+        coupling.repeated_failures = failures
+        if skips:
             coupling.skipped = True
         result, job = self._result_fields()
         setattr(coupling, result, SyncResult.FAILURE)
@@ -156,8 +193,12 @@ class Ledger:
         coupling.modified_at = now
         if conflict is not None:
             coupling.conflict = conflict
+        if missing:  # what a UI shows to couple first, next to the error naming it
+            coupling.missing_prerequisites = list(
+                dict.fromkeys(MissingPrerequisite(p.mapping, p.field, p.key) for p in missing)
+            )
         self.save(coupling)
-        self.count(SyncOutcome.FAILED, coupling, message)
+        self.count(SyncOutcome.FAILED, coupling, f"{message}; {SKIPPED_NOTE}" if skips else message)
 
     async def write(self, uow: UnitOfWork) -> None:
         """Write the page's bookkeeping in the caller's unit of work."""
@@ -179,6 +220,15 @@ class Ledger:
         if self.newly_coupled:
             self.sc.coupled_now.add(self.sc.mapping.name)
         await self.sc.job.checkpoint()
+
+
+def _repeated(coupling: Coupling, error_class: ErrorClass, message: str) -> bool:
+    """The coupling's last failure was this same permanent error."""
+    return (
+        error_class is ErrorClass.PERMANENT
+        and coupling.last_error_class == ErrorClass.PERMANENT.value
+        and coupling.last_error == message
+    )
 
 
 def unresolved_message(problems: list[Unresolved]) -> str:

@@ -171,6 +171,45 @@ async def test_a_dry_run_plans_without_coupling(
     ] is None
 
 
+async def test_a_dry_run_counts_no_failures_and_lists_what_is_left(
+    integration: GraphQLClient, crm: DataverseSimulator, container: Container
+) -> None:
+    await customer(integration, "C1", "Adatum Corporation")
+    await customer(integration, "C2", "Trey Research")
+    await customer(integration, "C3", "Litware")
+    account(crm, "Adatum Corporation")
+    account(crm, "Trey Research")
+    account(crm, "Trey Research")
+    started = await integration.mutate(MATCH, {"i": {"mapping": "CUSTOMER", "dryRun": True}})
+    await container.queue.drain()  # type: ignore[attr-defined]
+    job = (await integration.data(JOB, {"id": started["syncJob"]["id"]}))["syncJob"]
+    assert (job["status"], job["coupled"], job["failed"], job["total"]) == ("SUCCEEDED", 0, 0, 3)
+    outcomes = {r["erpRef"]: r["outcome"] for r in job["records"]["nodes"]}
+    assert outcomes == {"C1": "WOULD_COUPLE", "C2": "AMBIGUOUS", "C3": "UNMATCHED"}
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry run", "real run"])
+async def test_create_if_no_match_creates_nothing_for_an_ambiguous_match(
+    integration: GraphQLClient, crm: DataverseSimulator, container: Container, dry_run: bool
+) -> None:
+    await customer(integration, "C1", "Litware")
+    await customer(integration, "C2", "Northwind Traders")
+    account(crm, "Litware")
+    account(crm, "Litware")
+    started = await integration.mutate(
+        MATCH, {"i": {"mapping": "CUSTOMER", "createIfNoMatch": True, "dryRun": dry_run}}
+    )
+    await container.queue.drain()  # type: ignore[attr-defined]
+    job = (await integration.data(JOB, {"id": started["syncJob"]["id"]}))["syncJob"]
+    outcomes = {r["erpRef"]: r["outcome"] for r in job["records"]["nodes"]}
+    assert outcomes == {"C1": "AMBIGUOUS", "C2": "WOULD_CREATE" if dry_run else "CREATE"}
+    assert job["failed"] == (0 if dry_run else 1)
+    litware = await integration.data('{ customer(no: "C1") { coupling { id } } }')
+    assert litware["customer"]["coupling"] is None
+    names = sorted(row["name"] for row in crm.rows("account"))
+    assert names == (["Litware", "Litware"] if dry_run else ["Litware", "Litware", "Northwind Traders"])
+
+
 async def test_matching_on_a_field_the_mapping_does_not_pair_is_refused(
     integration: GraphQLClient, crm: DataverseSimulator
 ) -> None:

@@ -139,6 +139,33 @@ async def test_the_same_field_changed_on_both_sides_is_a_conflict_the_user_resol
     assert (await integration.data('{ customer(no: "C1") { name } }'))["customer"]["name"] == "Adatum Inc"
 
 
+@pytest.mark.parametrize(
+    ("winner", "name"), [("ERP", "Adatum Corp"), ("CRM", "Adatum Inc")], ids=["keep ERP", "keep CRM"]
+)
+async def test_a_resolved_conflict_leaves_both_directions_succeeded(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator, winner: str, name: str
+) -> None:
+    adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    as_user(crm, "account", adatum, name="Adatum Inc")
+    await customer(integration, "C1", "Adatum Corp")
+    await run(integration, container, "CUSTOMER")
+    conflicted = await coupling_of(integration, "customer", "C1")
+    assert (conflicted["lastResultToCrm"], conflicted["lastResultFromCrm"]) == ("FAILURE", "FAILURE")
+    await integration.mutate(
+        "mutation($i: ResolveConflictInput!) { p: resolveConflict(input: $i) { coupling { conflict } "
+        "userErrors { code } } }",
+        {"i": {"couplingId": conflicted["id"], "winner": winner}},
+    )
+    await container.queue.drain()  # type: ignore[attr-defined]
+    resolved = await coupling_of(integration, "customer", "C1")
+    assert (resolved["lastResultToCrm"], resolved["lastResultFromCrm"]) == ("SUCCESS", "SUCCESS")
+    assert (resolved["conflict"], resolved["lastError"]) == (None, None)
+    assert crm.row("account", adatum)["name"] == name  # type: ignore[index]
+    assert (await integration.data('{ customer(no: "C1") { name } }'))["customer"]["name"] == name
+    (to_crm, from_crm) = await run(integration, container, "CUSTOMER")
+    assert (to_crm["failed"], from_crm["failed"]) == (0, 0)
+
+
 async def test_an_uncoupled_salesperson_parks_the_customer_until_it_is_coupled(
     integration: GraphQLClient, container: Container, crm: DataverseSimulator
 ) -> None:
@@ -148,7 +175,20 @@ async def test_an_uncoupled_salesperson_parks_the_customer_until_it_is_coupled(
     assert (job["inserted"], job["failed"]) == (0, 1)
     assert job["errors"]["nodes"][0]["errorClass"] == "DEPENDENCY"
     assert "salesperson_code JO must be coupled in SALESPEOPLE first" in job["errors"]["nodes"][0]["message"]
-    jim = crm.add_row(
+    jim = jim_olive(crm)
+    await integration.mutate(
+        "mutation($i: CoupleRecordsInput!) { p: coupleRecords(input: $i) { userErrors { code } } }",
+        {"i": {"mapping": "SALESPEOPLE", "erpKey": "JO", "crmId": str(jim)}},
+    )
+    await container.queue.drain()  # type: ignore[attr-defined]
+    coupling = await coupling_of(integration, "customer", "C1")
+    account = crm.row("account", uuid.UUID(coupling["crmId"]))
+    assert account is not None
+    assert account["ownerid"] == Lookup("systemuser", jim)
+
+
+def jim_olive(crm: DataverseSimulator) -> uuid.UUID:
+    return crm.add_row(
         "systemuser",
         {
             "firstname": "Jim",
@@ -160,15 +200,55 @@ async def test_an_uncoupled_salesperson_parks_the_customer_until_it_is_coupled(
             "isintegrationuser": False,
         },
     )
+
+
+PREREQUISITES = '{ customer(no: "C1") { coupling { lastError missingPrerequisites { mapping field key } } } }'
+
+
+async def test_a_parked_record_names_its_missing_prerequisites_until_it_syncs(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    await upsert(integration, "Salesperson", {"code": "JO", "name": "Jim Olive"})
+    await customer(integration, "C1", "Adatum Corporation", salespersonCode="JO")
+    (to_crm, _) = await run(integration, container, "CUSTOMER")
+    assert to_crm["errors"]["nodes"][0]["errorClass"] == "DEPENDENCY"
+    parked = (await integration.data(PREREQUISITES))["customer"]["coupling"]
+    assert "salesperson_code JO must be coupled in SALESPEOPLE first" in parked["lastError"]
+    assert parked["missingPrerequisites"] == [
+        {"mapping": "SALESPEOPLE", "field": "salesperson_code", "key": "JO"}
+    ]
     await integration.mutate(
         "mutation($i: CoupleRecordsInput!) { p: coupleRecords(input: $i) { userErrors { code } } }",
-        {"i": {"mapping": "SALESPEOPLE", "erpKey": "JO", "crmId": str(jim)}},
+        {"i": {"mapping": "SALESPEOPLE", "erpKey": "JO", "crmId": str(jim_olive(crm))}},
     )
     await container.queue.drain()  # type: ignore[attr-defined]
-    coupling = await coupling_of(integration, "customer", "C1")
-    account = crm.row("account", uuid.UUID(coupling["crmId"]))
-    assert account is not None
-    assert account["ownerid"] == Lookup("systemuser", jim)
+    synced = (await integration.data(PREREQUISITES))["customer"]["coupling"]
+    assert synced == {"lastError": None, "missingPrerequisites": []}
+
+
+async def test_the_same_permanent_error_twice_skips_the_record_and_later_runs_count_it_skipped(
+    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+) -> None:
+    adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
+    as_user(crm, "account", adatum, telephone1="+45 8612 3456 extension 1234 (reception)")
+    (_, first) = await run(integration, container, "CUSTOMER")
+    assert (first["failed"], first["skipped"]) == (1, 0)
+    assert "skipped" not in first["errors"]["nodes"][0]["message"]
+    (_, second) = await run(integration, container, "CUSTOMER")
+    assert (second["failed"], second["skipped"]) == (1, 0)
+    error = second["errors"]["nodes"][0]
+    assert (error["errorClass"], error["erpRef"]) == ("PERMANENT", "C1")
+    assert error["message"] == (
+        "Customer C1: phone is longer than 30 characters; the same error as in the last run: "
+        "the record is skipped from now on (retrySkippedRecords restores it)"
+    )
+    assert (await coupling_of(integration, "customer", "C1"))["skipped"] is True
+    await customer(integration, "C1", "Adatum Corporation", city="Odense C")
+    as_user(crm, "account", adatum, address1_city="Vejle")
+    (to_crm, from_crm) = await run(integration, container, "CUSTOMER")
+    assert (to_crm["skipped"], to_crm["failed"], to_crm["modified"]) == (1, 0, 0)
+    assert (from_crm["skipped"], from_crm["failed"], from_crm["modified"]) == (1, 0, 0)
 
 
 async def test_an_account_created_in_the_erp_from_the_crm_gets_a_number(

@@ -142,6 +142,17 @@ async def test_a_read_timeout_becomes_a_timeout_error_when_retries_run_out() -> 
     assert len(fake.api_requests) == 3
 
 
+async def test_network_failures_are_told_in_words_without_the_librarys_class_names() -> None:
+    fake = FakeDataverse().answer(*[httpx.ReadTimeout("")] * 2, *[httpx.ConnectError("refused")] * 2)
+    async with client(fake, max_retries=1) as crm:
+        with pytest.raises(CrmTimeoutError) as timed_out:
+            await crm.get("account", ADATUM)
+        with pytest.raises(CrmTransientError) as refused:
+            await crm.get("account", ADATUM)
+    assert str(timed_out.value) == "GET timed out: no answer in time (no response)"
+    assert str(refused.value) == "GET failed: could not connect (refused) (no response)"
+
+
 async def test_a_create_with_a_chosen_id_that_landed_before_a_timeout_is_a_success() -> None:
     fake = FakeDataverse().answer(httpx.ReadTimeout("slow"), error(412, "0x80040237", "duplicate"))
     async with client(fake) as crm:
