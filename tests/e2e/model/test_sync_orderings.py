@@ -4,7 +4,9 @@ record syncs"): a hypothesis state machine (`machine.py`) over the real API and
 a simulated CRM.
 
 Profiles (env `COUPLET_MODEL_PROFILE`): `ci` (default), `local` (bigger), and
-`COUPLET_MODEL_EXAMPLES` overrides the number of programs. PostgreSQL runs a
+`COUPLET_MODEL_EXAMPLES` overrides the number of programs,
+`COUPLET_MODEL_SHRINK=0` reports the first failing program unshrunk (shrinking
+costs many programs of several seconds each). PostgreSQL runs a
 smaller profile. Derandomized: a run is reproducible."""
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def model_settings(backend: str) -> settings:
         derandomize=True,
         deadline=None,
         database=None,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        phases=[Phase.explicit, Phase.generate]
+        + ([Phase.shrink] if os.environ.get("COUPLET_MODEL_SHRINK", "1") != "0" else []),
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
     )
