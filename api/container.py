@@ -112,6 +112,7 @@ class Container:
         self.runner.events = JobListeners(PublishedJobEvents(self.events), _FullSyncTracker(self))
         self.queue = build_queue(self.settings, self.runner)
         self.runner.requeue = self._requeue
+        self.runner.wake = getattr(self.queue, "wake", None)
         self.triggers = ChangeTriggers(
             self.uow,
             lambda: self.sync,
@@ -210,7 +211,7 @@ class Container:
         )
 
     async def _released(self, mapping: str, erp_ids: list[UUID]) -> None:
-        await self.sync.release_parked(mapping)
+        await self.sync.after_coupling(mapping, erp_ids)
 
     async def _run_match(self, ctx: JobContext) -> None:
         await run_match(ctx, await self.crm.client(), self._after_match, self._create_unmatched)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from uuid import UUID
@@ -24,6 +25,7 @@ class InProcessJobQueue:
         self._tasks: dict[UUID, asyncio.Task[None]] = {}
         self._running: dict[UUID, asyncio.Task[object]] = {}  # the runner's task inside each job's task
         self._canceling: set[UUID] = set()  # canceled by a user (not stopping with the process)
+        self._wakeups: dict[UUID, asyncio.Event] = {}  # deferred jobs that `wake` may start early
 
     async def enqueue(self, job: SyncJob, *, defer: float = 0.0) -> None:
         current = self._tasks.get(job.id)
@@ -35,7 +37,10 @@ class InProcessJobQueue:
 
     async def _run(self, job_id: UUID, defer: float) -> None:
         if defer > 0:
-            await asyncio.sleep(defer)
+            woken = self._wakeups.setdefault(job_id, asyncio.Event())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), defer)
+            self._wakeups.pop(job_id, None)
         async with self._slots:
             running: asyncio.Task[object] = asyncio.create_task(self.runner.run(job_id))
             self._running[job_id] = running
@@ -66,6 +71,12 @@ class InProcessJobQueue:
     def _forget(self, job_id: UUID, task: asyncio.Task[None]) -> None:
         if self._tasks.get(job_id) is task:
             del self._tasks[job_id]
+
+    async def wake(self, job_id: UUID) -> None:
+        """Run a deferred job now (what it waited for has ended)."""
+        woken = self._wakeups.get(job_id)
+        if woken is not None:
+            woken.set()
 
     async def cancel(self, job_id: UUID) -> None:
         task = self._tasks.get(job_id)

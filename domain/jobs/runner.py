@@ -140,6 +140,10 @@ class JobRunner:
         self._handlers = handlers
         self.events: JobEvents = events or NoEvents()
         self.requeue: Callable[[SyncJob, float], Awaitable[None]] | None = None
+        # Wakes a job waiting in the queue at once (the embedded queue can; arq's
+        # waiting jobs just look again after their delay).
+        self.wake: Callable[[UUID], Awaitable[None]] | None = None
+        self._waiters: dict[UUID, set[UUID]] = {}  # job → the jobs of this process waiting for it
 
     async def run(self, job_id: UUID) -> SyncJob | None:
         async with self._uow() as uow:
@@ -174,6 +178,7 @@ class JobRunner:
                 with contextlib.suppress(JobCanceled):
                     await ctx.flush()
                 await self.requeue(job, retry.delay)
+                await self._wake_waiters(job.id)
                 return job
             job.status, job.message = (
                 JobStatus.FAILED,
@@ -215,6 +220,7 @@ class JobRunner:
                 await self._release_lane(job)
                 with contextlib.suppress(JobCanceled):
                     await ctx.flush()
+                await self._wake_waiters(job.id)
                 return
         await self._finish(ctx)
 
@@ -223,6 +229,13 @@ class JobRunner:
         await self._release_lane(ctx.job)
         with contextlib.suppress(JobCanceled):
             await ctx.flush()
+        await self._wake_waiters(ctx.job.id)
+
+    async def _wake_waiters(self, job_id: UUID) -> None:
+        """The job ended or gave its lane up: the jobs here waiting for it look again now."""
+        for waiter in self._waiters.pop(job_id, set()):
+            if self.wake is not None:
+                await self.wake(waiter)
 
     async def _must_wait(self, ctx: JobContext) -> bool:
         """Whether the job cannot start yet: a job it must follow has not ended, or
@@ -231,18 +244,22 @@ class JobRunner:
         job = ctx.job
         reason: str | None = None
         async with self._uow() as uow:
+            awaited: UUID | None = None
             for other_id in waits_for(job):
                 other = await uow.jobs.get(other_id)
                 if other is not None and not other.status.is_final:
                     reason = f"waiting for job {other_id} ({other.status.value.lower()})"
+                    awaited = other_id
                     break
             lane = lane_of(job)
             if reason is None and lane is not None:
-                holder = await uow.jobs.claim_lane(lane, job.id, self._clock.now())
-                if holder is not None:
-                    reason = f"waiting for job {holder}, which is running for {job.mapping}"
+                awaited = await uow.jobs.claim_lane(lane, job.id, self._clock.now())
+                if awaited is not None:
+                    reason = f"waiting for job {awaited}, which is running for {job.mapping}"
         if reason is None or self.requeue is None:
             return False
+        if awaited is not None:
+            self._waiters.setdefault(awaited, set()).add(job.id)
         waited = self._clock.now() - job.queued_at
         job.status, job.started_at, job.message = JobStatus.QUEUED, None, reason
         with contextlib.suppress(JobCanceled):

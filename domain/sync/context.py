@@ -15,6 +15,8 @@ from domain.mappings.model import FieldMapping, SyncDirection, TableMapping, Upd
 from domain.sync.decisions import Winner
 
 CoupledHook = Callable[[str, list[UUID]], Awaitable[None]]
+"""Called after a pass for each mapping that got couplings: (mapping, the ERP
+records a CRM → ERP pass coupled, whose own values go back to the CRM)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class SyncContext:
     integration_user: UUID | None = None
     on_coupled: CoupledHook | None = None
     coupled_now: set[str] = field(default_factory=set)  # mappings that got couplings in this pass
+    coupled_erp_ids: list[UUID] = field(default_factory=list)  # the ERP records this pass coupled
     finder: Any = None  # the pass's CounterpartFinder (False: the mapping has no match fields)
 
     @cached_property

@@ -54,7 +54,8 @@ async def run_sync(ctx: JobContext, crm: CrmClient, on_coupled: CoupledHook | No
             await run_to_crm(sc)
         if sc.on_coupled is not None:
             for name in sorted(sc.coupled_now):
-                await sc.on_coupled(name, [])
+                from_crm = direction is SyncDirection.FROM_CRM and name == mapping.name
+                await sc.on_coupled(name, sc.coupled_erp_ids if from_crm else [])
     except CrmTransientError as error:
         raise retry_later(error, job.attempts) from error
     job.total = job.processed

@@ -219,6 +219,7 @@ class Ledger:
         when the pass ends), save progress."""
         if self.newly_coupled:
             self.sc.coupled_now.add(self.sc.mapping.name)
+            self.sc.coupled_erp_ids.extend(self.newly_coupled)
         await self.sc.job.checkpoint()
 
 

@@ -22,6 +22,8 @@ from domain.sync.context import SyncParams
 from domain.sync.deletions import crm_deleted_message
 from domain.uow import UnitOfWork, UnitOfWorkFactory
 
+WRITE_BACK_LIMIT = 1000
+
 
 def dedupe_key(mapping: str, direction: SyncDirection) -> str:
     return f"sync:{mapping}:{direction.value}"
@@ -312,6 +314,29 @@ class SyncService:
         )
         job = await self._pass(mapping, winner, params, trigger="conflict resolved", dedupe=False)
         return coupling, job
+
+    async def after_coupling(self, mapping: str, from_crm: Collection[UUID] = ()) -> list[SyncJob]:
+        """A pass coupled records in `mapping`: records parked for them are released;
+        ERP records a CRM → ERP pass created (or coupled) get their own values — the
+        number the series gave them, defaults — written to their CRM rows now, not
+        at the next change (up to WRITE_BACK_LIMIT of them; more wait for the next
+        pass, which finds them changed anyway)."""
+        jobs = await self.release_parked(mapping)
+        if from_crm and len(from_crm) <= WRITE_BACK_LIMIT:
+            async with self._uow() as uow:
+                table_mapping = await require_mapping(uow, mapping)
+            if table_mapping.direction.covers(SyncDirection.TO_CRM):
+                params = SyncParams(erp_ids=tuple(sorted(set(from_crm))))
+                jobs.append(
+                    await self._pass(
+                        table_mapping,
+                        SyncDirection.TO_CRM,
+                        params,
+                        trigger="created from the CRM",
+                        dedupe=False,
+                    )
+                )
+        return jobs
 
     async def release_parked(self, coupled_in: str) -> list[SyncJob]:
         """Records parked because they waited for a coupling in `coupled_in` are

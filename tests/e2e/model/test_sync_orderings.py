@@ -22,7 +22,6 @@ from hypothesis.stateful import run_state_machine_as_test
 from adapters.db.engine import Database
 from api.container import Container
 from domain.auth import Role
-from domain.sync import job as sync_job
 from tests.e2e.model.machine import SyncOrderings
 from tests.e2e.model.world import World
 from tests.support.graphql import GraphQLClient
@@ -33,7 +32,6 @@ PROFILES = {  # (programs, steps per program)
     "local": (300, 20),
 }
 POSTGRES_SHARE = 5
-WAIT_SECONDS = 0.01  # PostgreSQL runs a fifth of the programs
 
 
 def model_settings(backend: str) -> settings:
@@ -64,8 +62,6 @@ async def test_any_ordering_of_edits_syncs_couplings_and_crashes_keeps_both_side
     database: Database,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # a pass waiting for its prerequisites looks again sooner (speed only: what it waits for is the same)
-    monkeypatch.setattr(sync_job, "WAIT_SECONDS", WAIT_SECONDS)
     world = World(asyncio.get_running_loop(), container, gql, keys, crm_server)
     SyncOrderings.world = world
     started = time.monotonic()
