@@ -201,10 +201,13 @@ async def test_two_jobs_of_one_mapping_never_run_at_once(harness: Harness) -> No
     await harness.queue.enqueue(second)
     await harness.queue.enqueue(other)
     assert (await harness.ended(other.id)).status is JobStatus.SUCCEEDED  # another lane: not held up
-    waiting = await harness.get(second.id)
-    assert waiting.status is JobStatus.QUEUED
-    assert f"waiting for job {first.id}" in (waiting.message or "")
-    assert waiting.attempts == 0
+
+    async def told_to_wait() -> SyncJob | None:
+        job = await harness.get(second.id)
+        return job if f"waiting for job {first.id}" in (job.message or "") else None
+
+    waiting = await eventually(told_to_wait, within=15.0)
+    assert (waiting.status, waiting.attempts) == (JobStatus.QUEUED, 0)
     harness.release.set()
     assert (await harness.ended(second.id)).status is JobStatus.SUCCEEDED
     assert harness.runs.index(second.id) > harness.runs.index(first.id)
