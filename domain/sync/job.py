@@ -26,8 +26,8 @@ async def run_sync(ctx: JobContext, crm: CrmClient, on_coupled: CoupledHook | No
     job = ctx.job
     params = SyncParams.of(job.params)
     async with ctx.uow() as uow:
-        mapping = await uow.mappings.get(job.mapping or "")
         mappings = {m.name: m for m in await uow.mappings.all()}
+        mapping = mappings.get(job.mapping or "")
         lcy = await local_currency(uow)
     if mapping is None:
         raise ValueError(f"there is no table mapping {job.mapping!r}")

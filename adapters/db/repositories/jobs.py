@@ -97,8 +97,10 @@ class SqlJobStore:
             raise
 
     async def get(self, job_id: UUID) -> SyncJob | None:
-        row = await self.session.get(SyncJobRow, job_id, populate_existing=True)
-        return None if row is None else job_from_row(row)
+        # Core, not the ORM: a job is read at every checkpoint, so the identity map buys nothing
+        stmt = sa.select(SyncJobRow.__table__).where(SyncJobRow.id == job_id)
+        row = (await self.session.execute(stmt)).first()
+        return None if row is None else job_from_row(row)  # type: ignore[arg-type]
 
     async def save(self, job: SyncJob) -> None:
         state = _state(job)

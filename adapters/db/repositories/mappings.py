@@ -97,16 +97,13 @@ class SqlMappingStore:
         self._ids = ids
 
     async def all(self) -> list[TableMapping]:
-        rows = (
-            (await self.session.execute(sa.select(TableMappingRow).order_by(TableMappingRow.name)))
-            .scalars()
-            .all()
-        )
-        fields = (await self.session.execute(sa.select(FieldMappingRow))).scalars().all()
-        by_mapping: dict[str, list[FieldMappingRow]] = {}
-        for f in fields:
+        # Core rows (read like the ORM's by attribute): every job reads all mappings
+        tables, fields_table = TableMappingRow.__table__, FieldMappingRow.__table__
+        rows = (await self.session.execute(sa.select(tables).order_by(tables.c.name))).all()
+        by_mapping: dict[str, list[Any]] = {}
+        for f in (await self.session.execute(sa.select(fields_table))).all():
             by_mapping.setdefault(f.mapping_name, []).append(f)
-        return [_mapping(r, by_mapping.get(r.name, [])) for r in rows]
+        return [_mapping(r, by_mapping.get(r.name, [])) for r in rows]  # type: ignore[arg-type]
 
     async def get(self, name: str) -> TableMapping | None:
         row = await self.session.get(TableMappingRow, name)

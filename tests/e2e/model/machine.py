@@ -9,8 +9,9 @@ import uuid
 from collections import Counter
 from typing import Any, ClassVar
 
+from hypothesis import event
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from tests.e2e.model.model import CRM_ENTITY, CRM_KEY, ERP_TABLE, SHARED, WINNER_OF, Model, Pair, same
 from tests.e2e.model.world import PAYMENT_TERMS, World
@@ -48,6 +49,7 @@ class SyncOrderings(RuleBasedStateMachine):
 
     world: ClassVar[World]
     rules_on: ClassVar[frozenset[str] | None] = None  # None: every rule
+    crashes_recovered: ClassVar[int] = 0  # programs in which a killed job was run again
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,7 +57,15 @@ class SyncOrderings(RuleBasedStateMachine):
         self.m = Model()
         self.settled = True
         self.salesperson_coupled = False
+        self.ends_at_rest = True
         self.w.reset()
+
+    @initialize(at_rest=st.sampled_from([True, False, False]))
+    def decide_whether_the_program_ends_with_the_at_rest_checks(self, at_rest: bool) -> None:
+        """The at-rest checks (two more syncs of everything) cost more than the rest of
+        a program: one program in three ends with them, so CI explores three times
+        as many orderings; the per-step invariants hold in every program."""
+        self.ends_at_rest = at_rest
 
     # helpers
 
@@ -558,26 +568,31 @@ class SyncOrderings(RuleBasedStateMachine):
             return data.draw(EMAILS, label="email")
         return self.m.fresh_name("Edited")
 
-    @rule(
-        mapping=st.sampled_from(SYNCED),
-        method=st.sampled_from(["upsert_multiple", "batch"]),
-        full=st.booleans(),
-    )
-    def worker_dies_mid_page_then_the_job_is_recovered(self, mapping: str, method: str, full: bool) -> None:
+    @rule(method=st.sampled_from(["upsert_multiple", "batch"]), city=CITIES)
+    def worker_dies_mid_page_then_the_job_is_recovered(self, method: str, city: str) -> None:
+        """A customer to write (a new one to create, or a coupled one edited), then its
+        ERP → CRM pass, whose worker dies right after the bulk write reached the CRM;
+        lease recovery runs the job again."""
         self.begin()
-        with self.w.worker_dies_after(method):
-            if full:
-                payload = self.w.mutate(
-                    "mutation($i: RunMappingSyncInput!) { p: runMappingSync(input: $i) { syncJobs { id } "
-                    "syncJob { id } userErrors { code message } } }",
-                    {"i": {"mapping": mapping, "direction": "TO_CRM", "onlyModified": False}},
-                )
-                assert payload["userErrors"] == [], payload
-                self.w.drain()
-            else:
-                self.w.run_mapping_sync(mapping, "TO_CRM", wait=False)
-                self.w.drain()
-        self.w.recover_running_jobs()
+        coupled = self.live_erp("CUSTOMER", coupled=True)
+        if method == "batch" and coupled:
+            no, _ = coupled[0]
+            self.erp_write("CUSTOMER", {"no": no, "city": city}, {"city": city})
+        else:
+            method = "upsert_multiple"
+            self.erp_user_creates_a_customer(city, "555", None, False)
+        with self.w.worker_dies_after(method) as died:
+            payload = self.w.mutate(
+                "mutation($i: RunMappingSyncInput!) { p: runMappingSync(input: $i) { syncJobs { id } "
+                "syncJob { id } userErrors { code message } } }",
+                {"i": {"mapping": "CUSTOMER", "direction": "TO_CRM", "onlyModified": method == "batch"}},
+            )
+            assert payload["userErrors"] == [], payload
+            self.w.drain()
+        recovered = self.w.recover_running_jobs()
+        if died and recovered:
+            event("a worker died mid-page; its job was run again")
+            type(self).crashes_recovered += 1
 
     # invariants
 
@@ -624,7 +639,7 @@ class SyncOrderings(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         try:
-            if self.settled and self.w.crm is not None:
+            if self.settled and self.ends_at_rest and self.w.crm is not None:
                 self.at_rest()
         finally:
             self.w.drain()

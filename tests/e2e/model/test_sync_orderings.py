@@ -28,7 +28,7 @@ from tests.support.graphql import GraphQLClient
 from tests.support.simulator import SwitchableApp
 
 PROFILES = {  # (programs, steps per program)
-    "ci": (40, 8),
+    "ci": (100, 8),
     "local": (300, 20),
 }
 POSTGRES_SHARE = 5
@@ -64,9 +64,17 @@ async def test_any_ordering_of_edits_syncs_couplings_and_crashes_keeps_both_side
 ) -> None:
     world = World(asyncio.get_running_loop(), container, gql, keys, crm_server)
     SyncOrderings.world = world
+    SyncOrderings.crashes_recovered = 0
     started = time.monotonic()
+    chosen = model_settings(backend)
     try:
-        await asyncio.to_thread(run_state_machine_as_test, SyncOrderings, settings=model_settings(backend))
+        await asyncio.to_thread(run_state_machine_as_test, SyncOrderings, settings=chosen)
     finally:
         await asyncio.to_thread(world.close)
-        print(f"\nmodel run on {backend}: {time.monotonic() - started:.1f} s")  # noqa: T201
+        print(  # noqa: T201
+            f"\nmodel run on {backend}: {chosen.max_examples} programs in "
+            f"{time.monotonic() - started:.1f} s, {SyncOrderings.crashes_recovered} "
+            "with a worker killed mid-page and recovered"
+        )
+    if chosen.max_examples >= 20:  # the crash rule is drawn often enough to have fired
+        assert SyncOrderings.crashes_recovered > 0
