@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 from uuid import UUID
 
+from domain.couplings.model import Coupling
 from domain.crm import CrmClient
 from domain.jobs.runner import JobContext
 from domain.mappings.model import FieldMapping, SyncDirection, TableMapping, UpdateConflictResolution
@@ -71,6 +72,19 @@ class SyncContext:
     coupled_now: set[str] = field(default_factory=set)  # mappings that got couplings in this pass
     coupled_erp_ids: list[UUID] = field(default_factory=list)  # the ERP records this pass coupled
     finder: Any = None  # the pass's CounterpartFinder (False: the mapping has no match fields)
+
+    def new_coupling(self, erp_id: UUID, crm_id: UUID, *, pending: bool = False) -> Coupling:
+        """A coupling of this pass's mapping, made now."""
+        now = self.job.clock.now()
+        return Coupling(
+            id=self.job.ids.new_id(),
+            mapping=self.mapping.name,
+            erp_id=erp_id,
+            crm_id=crm_id,
+            pending=pending,
+            created_at=now,
+            modified_at=now,
+        )
 
     @cached_property
     def fields(self) -> tuple[FieldMapping, ...]:

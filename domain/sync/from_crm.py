@@ -230,15 +230,7 @@ async def _find_erp_counterpart(
         free = [r for r in found if r.id not in coupled]
         if len(free) == 1:
             record = free[0]
-            now = sc.job.clock.now()
-            coupling = Coupling(
-                id=sc.job.ids.new_id(),
-                mapping=sc.mapping.name,
-                erp_id=record.id,
-                crm_id=row.id,
-                created_at=now,
-                modified_at=now,
-            )
+            coupling = sc.new_coupling(record.id, row.id)
             try:
                 async with uow.savepoint():
                     await uow.couplings.add(coupling)
@@ -333,15 +325,7 @@ async def _insert(
         async with uow.savepoint():  # the record and its coupling, or neither
             record = await service.upsert(spec.name, values, children)
             if coupling is None:
-                now = sc.job.clock.now()
-                coupling = Coupling(
-                    id=sc.job.ids.new_id(),
-                    mapping=sc.mapping.name,
-                    erp_id=record.id,
-                    crm_id=row.id,
-                    created_at=now,
-                    modified_at=now,
-                )
+                coupling = sc.new_coupling(record.id, row.id)
                 await uow.couplings.add(coupling)
             else:
                 coupling.erp_id = record.id

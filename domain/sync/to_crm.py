@@ -259,16 +259,8 @@ async def _couple_or_create(
                 crm_ref=None,
             )
             continue
-        now = sc.job.clock.now()
-        coupling = Coupling(
-            id=sc.job.ids.new_id(),
-            mapping=sc.mapping.name,
-            erp_id=record.id,
-            crm_id=match.crm_id if match is not None else sc.job.ids.new_id(),
-            pending=match is None,
-            created_at=now,
-            modified_at=now,
-        )
+        crm_id = match.crm_id if match is not None and match.crm_id is not None else sc.job.ids.new_id()
+        coupling = sc.new_coupling(record.id, crm_id, pending=match is None)
         ledger.newly_coupled.append(record.id)
         added.append(coupling)
         if match is None:

@@ -13,6 +13,7 @@ from domain.auth import Role
 from domain.crm import Lookup
 from tests.support.erp import customer, seed_mappings, upsert
 from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.simulator import JIM_OLIVE
 
 REVIEW = (
     "lines { mapping dependsOn recommendation status toCrmStatus fromCrmStatus message "
@@ -53,15 +54,7 @@ async def given_erp(gql: GraphQLClient) -> None:
 def given_crm(crm: DataverseSimulator) -> None:
     crm.add_row(
         "systemuser",
-        {
-            "firstname": "Jim",
-            "lastname": "Olive",
-            "internalemailaddress": "jim@cronus.example",
-            "domainname": "jim@cronus.example",
-            "islicensed": True,
-            "isdisabled": False,
-            "isintegrationuser": False,
-        },
+        JIM_OLIVE,
     )
     crm.add_row("account", {"name": "Adatum Corporation", "customertypecode": 3})
 

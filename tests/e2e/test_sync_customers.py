@@ -14,6 +14,7 @@ from domain.crm import Lookup
 from tests.e2e.sync_support import as_user, coupling_of, create_in_crm, run
 from tests.support.erp import customer, local_currency_coupled, seed_mappings, upsert
 from tests.support.graphql import GraphQLClient
+from tests.support.simulator import JIM_OLIVE
 
 
 @pytest.fixture
@@ -190,15 +191,7 @@ async def test_an_uncoupled_salesperson_parks_the_customer_until_it_is_coupled(
 def jim_olive(crm: DataverseSimulator) -> uuid.UUID:
     return crm.add_row(
         "systemuser",
-        {
-            "firstname": "Jim",
-            "lastname": "Olive",
-            "internalemailaddress": "jim@cronus.example",
-            "domainname": "jim@cronus.example",
-            "islicensed": True,
-            "isdisabled": False,
-            "isintegrationuser": False,
-        },
+        JIM_OLIVE,
     )
 
 

@@ -15,16 +15,7 @@ from domain.auth import Role
 from tests.e2e.sync_support import as_user, coupling_of, create_in_crm, finished, run
 from tests.support.erp import customer, local_currency_coupled, seed_mappings, upsert
 from tests.support.graphql import GraphQLClient
-
-JIM = {
-    "firstname": "Jim",
-    "lastname": "Olive",
-    "internalemailaddress": "jim@cronus.example",
-    "domainname": "jim@cronus.example",
-    "islicensed": True,
-    "isdisabled": False,
-    "isintegrationuser": False,
-}
+from tests.support.simulator import JIM_OLIVE
 
 
 @pytest.fixture
@@ -70,7 +61,7 @@ async def test_an_only_coupled_pass_parks_nothing_and_the_salespersons_coupling_
     crm.add_row("account", {"name": "Adatum Corporation", "customertypecode": 3})
     (to_crm, _) = await run(integration, container, "CUSTOMER")
     assert (to_crm["inserted"], to_crm["failed"]) == (0, 0)  # not coupled: not this pass's business
-    await couple(integration, "SALESPEOPLE", "JO", crm.add_row("systemuser", JIM))
+    await couple(integration, "SALESPEOPLE", "JO", crm.add_row("systemuser", JIM_OLIVE))
     await container.queue.drain()  # type: ignore[attr-defined]
     assert len(accounts_named(crm, "Adatum Corporation")) == 1
     assert [j for j in await jobs(integration) if j["inserted"]] == []
@@ -84,7 +75,7 @@ async def test_a_record_parked_by_create_in_crm_is_created_when_its_prerequisite
     await customer(integration, "C1", "Adatum Corporation", salespersonCode="JO")
     job = await create_in_crm(integration, container, "CUSTOMER", ["C1"])
     assert (job["inserted"], job["failed"]) == (0, 1)
-    await couple(integration, "SALESPEOPLE", "JO", crm.add_row("systemuser", JIM))
+    await couple(integration, "SALESPEOPLE", "JO", crm.add_row("systemuser", JIM_OLIVE))
     await container.queue.drain()  # type: ignore[attr-defined]
     assert len(accounts_named(crm, "Adatum Corporation")) == 1
     assert (await coupling_of(integration, "customer", "C1"))["lastResultToCrm"] == "SUCCESS"

@@ -12,6 +12,15 @@ from adapters.dataverse.simulator import DEFAULT_TENANT, DataverseSimulator
 from adapters.db.models import ConnectionRow
 from api.container import Container
 
+JIM_OLIVE = {  # a licensed CRM user for salesperson JO (jim@cronus.example)
+    "firstname": "Jim",
+    "lastname": "Olive",
+    "internalemailaddress": "jim@cronus.example",
+    "domainname": "jim@cronus.example",
+    "islicensed": True,
+    "isdisabled": False,
+    "isintegrationuser": False,
+}
 SYNC_APP = ("couplet-sync", "sync-secret")
 ADMIN_APP = ("couplet-admin", "admin-secret")
 

@@ -26,19 +26,11 @@ from tests.e2e.sync_support import JOB_FIELDS
 from tests.support.databases import empty_tables
 from tests.support.erp import local_currency_coupled, seed_mappings, upsert
 from tests.support.graphql import GraphQLClient
-from tests.support.simulator import SwitchableApp, connect
+from tests.support.simulator import JIM_OLIVE, SwitchableApp, connect
 
 T = TypeVar("T")
 TIMEOUT = 60.0
-JIM = {
-    "firstname": "Jim",
-    "lastname": "Olive",
-    "internalemailaddress": "jim@cronus.example",
-    "domainname": "jim@cronus.example",
-    "islicensed": True,
-    "isdisabled": False,
-    "isintegrationuser": False,
-}
+JIM = JIM_OLIVE
 PAYMENT_TERMS = ("14 DAYS", "30 DAYS")
 UNUSED_MAPPINGS = (
     "SALESPRC-PRODPRICE",
