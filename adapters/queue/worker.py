@@ -137,17 +137,23 @@ async def stop_gracefully(worker: Worker, grace: float) -> None:
             task.cancel()
     await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
     worker.burst, worker.max_burst_jobs = True, 0  # the poll loop returns after its current round
-    if worker.main_task is not None and not worker.main_task.done():
-        try:
-            async with asyncio.timeout(max(5.0, worker.poll_delay_s * 4)):
-                await asyncio.shield(worker.main_task)
-        except TimeoutError:
-            worker.main_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker.main_task
-    pool = getattr(worker, "_pool", None)
-    if pool is not None:
-        with contextlib.suppress(Exception):
-            await pool.delete(worker.health_check_key)
-        await pool.aclose()
-        worker._pool = None
+    try:
+        if worker.main_task is not None and not worker.main_task.done():
+            try:
+                async with asyncio.timeout(max(5.0, worker.poll_delay_s * 4)):
+                    await asyncio.shield(worker.main_task)
+            except TimeoutError:
+                worker.main_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker.main_task
+            except asyncio.CancelledError:
+                if not worker.main_task.cancelled():
+                    raise  # it is this task that is being cancelled
+                # the main loop itself ended cancelled: it has stopped all the same
+    finally:  # whatever happened above, the worker's Redis connections are closed
+        pool = getattr(worker, "_pool", None)
+        if pool is not None:
+            with contextlib.suppress(Exception):
+                await pool.delete(worker.health_check_key)
+            await pool.aclose()
+            worker._pool = None
