@@ -37,8 +37,8 @@ class JobStore(Protocol):
 
     async def claim_lane(self, lane: str, job_id: UUID, at: datetime) -> UUID | None:
         """Take the lane for this job: None when it now holds it, else the id of
-        the active job holding it. A lane held by an ended (or vanished) job is
-        taken over."""
+        the active (queued or running) job holding it. A lane held by an ended (or
+        vanished) job is taken over."""
 
     async def release_lane(self, lane: str, job_id: UUID) -> None:
         """Give the lane up, if this job holds it."""

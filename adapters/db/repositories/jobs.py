@@ -190,7 +190,9 @@ class SqlJobStore:
         status = (
             await self.session.execute(sa.select(SyncJobRow.status).where(SyncJobRow.id == holder))
         ).scalar_one_or_none()
-        if status == JobStatus.RUNNING.value:  # a queued holder is waiting itself: it holds nothing
+        if status is not None and status in ACTIVE:
+            # Queued counts too: a job claims its lane before it is marked RUNNING, and
+            # a job that waits gives its lane up first, so a queued holder is starting.
             return holder
         await self.session.execute(
             sa.update(JobLaneRow).where(JobLaneRow.lane == lane).values(job_id=job_id, claimed_at=at)
