@@ -92,7 +92,7 @@ def criteria_for(
     return chosen
 
 
-def _normal(value: object, case_sensitive: bool) -> object:
+def normalized(value: object, case_sensitive: bool) -> object:
     if isinstance(value, Lookup):
         return value.id
     if isinstance(value, str):
@@ -114,7 +114,7 @@ class CrmIndex:
 
     def add(self, key: UUID | int, attributes: Mapping[str, object]) -> None:
         for group, criteria in self.groups.items():
-            values = tuple(_normal(attributes.get(c.crm_attribute), c.case_sensitive) for c in criteria)
+            values = tuple(normalized(attributes.get(c.crm_attribute), c.case_sensitive) for c in criteria)
             if all(v is not None for v in values):
                 self._index[group][values].append(key)
 
@@ -223,7 +223,7 @@ async def run_match(
         unmatched: list[UUID] = []
         for record in candidates:
             values = await _erp_values(ctx, mapping, criteria, record, everything)
-            found, ambiguous = _decide(index, values, taken)
+            found, ambiguous = decide_match(index, values, taken)
             ref = spec.key_of(record.values)
             if found is not None:
                 taken.add(found)
@@ -272,12 +272,12 @@ async def run_match(
         await ctx.checkpoint()
 
 
-def _decide(
+def decide_match(
     index: CrmIndex, values: Mapping[str, object], taken: set[UUID | int]
 ) -> tuple[UUID | int | None, list[UUID | int]]:
     ambiguous: list[UUID | int] = []
     for group, criteria in index.groups.items():
-        key = tuple(_normal(values.get(c.erp_field), c.case_sensitive) for c in criteria)
+        key = tuple(normalized(values.get(c.erp_field), c.case_sensitive) for c in criteria)
         if any(v is None for v in key):
             continue
         free = [c for c in index.candidates(group, key) if c not in taken]

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from domain.couplings.matching import Criterion, CrmIndex, _decide, _normal
+from domain.couplings.matching import Criterion, CrmIndex, decide_match, normalized
 from domain.crm import Lookup, odata_literal
 from domain.sync.context import SyncContext
 
@@ -80,7 +80,7 @@ class CounterpartFinder:
         found: dict[UUID, Found] = {}
         for erp_id, values in wanted:
             by_erp_field = {c.erp_field: values.get(c.crm_attribute) for c in self.criteria}
-            match, ambiguous = _decide(index, by_erp_field, self.taken)
+            match, ambiguous = decide_match(index, by_erp_field, self.taken)
             if match is not None:
                 self.taken.add(match)
                 found[erp_id] = Found(crm_id=match if isinstance(match, UUID) else None)
@@ -103,7 +103,7 @@ class CounterpartFinder:
                 parts = []
                 for c in criteria:
                     value = values.get(c.crm_attribute)
-                    if _normal(value, c.case_sensitive) is None:
+                    if normalized(value, c.case_sensitive) is None:
                         break
                     if isinstance(value, str):
                         value = value.strip()
