@@ -47,6 +47,22 @@ class MissingPrerequisite:
 
 
 @dataclass
+class CouplingSide:
+    """One direction of a coupling: the last pass's result and job. The error
+    fields stay the coupling's (one error at a time, whichever pass failed)."""
+
+    result: SyncResult | None = None
+    job: UUID | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.result is SyncResult.FAILURE
+
+    def record(self, result: SyncResult, job: UUID) -> None:
+        self.result, self.job = result, job
+
+
+@dataclass
 class Coupling:
     id: UUID
     mapping: str
@@ -59,10 +75,8 @@ class Coupling:
     erp_modified_at: datetime | None = None
     crm_modified_at: datetime | None = None
     snapshot: dict[str, Any] | None = None
-    last_result_to_crm: SyncResult | None = None
-    last_job_to_crm: UUID | None = None
-    last_result_from_crm: SyncResult | None = None
-    last_job_from_crm: UUID | None = None
+    to_crm: CouplingSide = field(default_factory=CouplingSide)
+    from_crm: CouplingSide = field(default_factory=CouplingSide)
     last_synced_at: datetime | None = None
     skipped: bool = False
     last_error: str | None = None
@@ -76,7 +90,21 @@ class Coupling:
 
     @property
     def failed(self) -> bool:
-        return SyncResult.FAILURE in (self.last_result_to_crm, self.last_result_from_crm)
+        return self.to_crm.failed or self.from_crm.failed
+
+    def side(self, direction: SyncDirection) -> CouplingSide:
+        """What the last pass in this direction (TO_CRM or FROM_CRM) did with the pair."""
+        if direction is SyncDirection.TO_CRM:
+            return self.to_crm
+        if direction is SyncDirection.FROM_CRM:
+            return self.from_crm
+        raise ValueError(f"a coupling has no {direction} side")
+
+    def other_side(self, direction: SyncDirection) -> CouplingSide:
+        """The side of the pass in the opposite direction."""
+        return self.side(
+            SyncDirection.FROM_CRM if direction is SyncDirection.TO_CRM else SyncDirection.TO_CRM
+        )
 
 
 @dataclass(frozen=True, slots=True)

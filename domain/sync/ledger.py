@@ -55,16 +55,6 @@ class Ledger:
     def direction(self) -> SyncDirection:
         return self.sc.direction
 
-    def _result_fields(self) -> tuple[str, str]:
-        if self.direction is SyncDirection.TO_CRM:
-            return "last_result_to_crm", "last_job_to_crm"
-        return "last_result_from_crm", "last_job_from_crm"
-
-    def _other_result_field(self) -> str:
-        if self.direction is SyncDirection.TO_CRM:
-            return "last_result_from_crm"
-        return "last_result_to_crm"
-
     def count(
         self, outcome: SyncOutcome, coupling: Coupling | None = None, message: str | None = None
     ) -> None:
@@ -110,19 +100,17 @@ class Ledger:
         crm_modified: Any = None,
     ) -> None:
         now = self.sc.job.clock.now()
-        result, job = self._result_fields()
-        setattr(coupling, result, SyncResult.SUCCESS)
-        setattr(coupling, job, self.sc.job.job.id)
+        coupling.side(self.direction).record(SyncResult.SUCCESS, self.sc.job.job.id)
         coupling.snapshot, coupling.last_synced_at, coupling.modified_at = snapshot, now, now
         coupling.erp_modified_at = erp_modified or coupling.erp_modified_at
         coupling.crm_modified_at = crm_modified or coupling.crm_modified_at
-        other = self._other_result_field()
+        other = coupling.other_side(self.direction)
         settled = coupling.last_error_class == ErrorClass.CONFLICT.value
-        if settled and getattr(coupling, other) is SyncResult.FAILURE:
+        if settled and other.failed:
             # A conflict fails both passes; the pass that writes one side's values over
             # the other (resolveConflict, or both sides agreeing again) settles both.
-            setattr(coupling, other, SyncResult.SUCCESS)
-        if getattr(coupling, other) is not SyncResult.FAILURE:
+            other.result = SyncResult.SUCCESS
+        if not other.failed:
             # The error fields are the coupling's, not this direction's: while the other
             # direction still fails they are its error (and its count towards skipping).
             coupling.last_error = coupling.last_error_class = coupling.last_error_at = None
@@ -182,9 +170,7 @@ class Ledger:
         coupling.repeated_failures = failures
         if skips:
             coupling.skipped = True
-        result, job = self._result_fields()
-        setattr(coupling, result, SyncResult.FAILURE)
-        setattr(coupling, job, self.sc.job.job.id)
+        coupling.side(self.direction).record(SyncResult.FAILURE, self.sc.job.job.id)
         coupling.last_error, coupling.last_error_class, coupling.last_error_at = (
             message,
             error_class.value,

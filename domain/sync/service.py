@@ -403,7 +403,7 @@ class SyncService:
                     message = f"{label} was deleted in the CRM; it is created again"
                 else:
                     message = crm_deleted_message(table(mapping.erp_table).label, erp_key)
-                    coupling.last_result_to_crm, coupling.last_error = SyncResult.FAILURE, message
+                    coupling.to_crm.result, coupling.last_error = SyncResult.FAILURE, message
                     coupling.last_error_class, coupling.last_error_at = ErrorClass.PERMANENT.value, now
                     coupling.modified_at = now
                     await uow.couplings.save(coupling)

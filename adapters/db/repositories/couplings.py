@@ -14,7 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.errors import is_unique_violation
 from adapters.db.models import CouplingRow, DeletedCounterpartRow, ParkedRecordRow, SyncOutcomeRow
 from domain.clock import IdFactory
-from domain.couplings.model import Coupling, MissingPrerequisite, OutcomeEntry, ParkedRecord, Side, SyncResult
+from domain.couplings.model import (
+    Coupling,
+    CouplingSide,
+    MissingPrerequisite,
+    OutcomeEntry,
+    ParkedRecord,
+    Side,
+    SyncResult,
+)
 from domain.couplings.ports import CouplingFigures, DuplicateCouplingError
 from domain.mappings.model import SyncDirection
 
@@ -39,10 +47,12 @@ def _coupling(row: CouplingRow) -> Coupling:
         erp_modified_at=row.erp_modified_at,
         crm_modified_at=row.crm_modified_at,
         snapshot=row.snapshot,
-        last_result_to_crm=SyncResult(row.last_result_to_crm) if row.last_result_to_crm else None,
-        last_job_to_crm=row.last_job_to_crm,
-        last_result_from_crm=SyncResult(row.last_result_from_crm) if row.last_result_from_crm else None,
-        last_job_from_crm=row.last_job_from_crm,
+        to_crm=CouplingSide(
+            SyncResult(row.last_result_to_crm) if row.last_result_to_crm else None, row.last_job_to_crm
+        ),
+        from_crm=CouplingSide(
+            SyncResult(row.last_result_from_crm) if row.last_result_from_crm else None, row.last_job_from_crm
+        ),
         last_synced_at=row.last_synced_at,
         skipped=row.skipped,
         last_error=row.last_error,
@@ -69,10 +79,10 @@ def _columns(c: Coupling) -> dict[str, Any]:
         "erp_modified_at": c.erp_modified_at,
         "crm_modified_at": c.crm_modified_at,
         "snapshot": c.snapshot,
-        "last_result_to_crm": c.last_result_to_crm.value if c.last_result_to_crm else None,
-        "last_job_to_crm": c.last_job_to_crm,
-        "last_result_from_crm": c.last_result_from_crm.value if c.last_result_from_crm else None,
-        "last_job_from_crm": c.last_job_from_crm,
+        "last_result_to_crm": c.to_crm.result.value if c.to_crm.result else None,
+        "last_job_to_crm": c.to_crm.job,
+        "last_result_from_crm": c.from_crm.result.value if c.from_crm.result else None,
+        "last_job_from_crm": c.from_crm.job,
         "last_synced_at": c.last_synced_at,
         "skipped": c.skipped,
         "last_error": c.last_error,

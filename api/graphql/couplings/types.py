@@ -106,8 +106,8 @@ class Coupling:
             crm_option_value=c.crm_option,
             pending=c.pending,
             last_synced_at=c.last_synced_at,
-            last_result_to_crm=c.last_result_to_crm,
-            last_result_from_crm=c.last_result_from_crm,  # type: ignore[arg-type]
+            last_result_to_crm=c.to_crm.result,
+            last_result_from_crm=c.from_crm.result,  # type: ignore[arg-type]
             skipped=c.skipped,
             last_error=c.last_error,
             last_error_class=c.last_error_class,
