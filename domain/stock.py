@@ -28,7 +28,7 @@ from uuid import UUID
 
 from domain.crm import CrmClient, CrmErrorClass, CrmTransientError, Update
 from domain.errors import ErrorCode, ValidationFailed
-from domain.jobs.model import ErrorClass, JobKind, SyncJob
+from domain.jobs.model import ErrorClass, JobKind, Outcome, SyncJob
 from domain.jobs.runner import JobContext
 from domain.jobs.service import JobService
 from domain.mappings.model import SyncDirection
@@ -96,9 +96,9 @@ async def _push(ctx: JobContext, crm: CrmClient, levels: Sequence[StockLevel]) -
     for level, result in zip(levels, results, strict=True):
         ctx.advance()
         if result.ok:
-            ctx.count("modified")
+            ctx.count(Outcome.MODIFIED)
             continue
-        ctx.count("failed")
+        ctx.count(Outcome.FAILED)
         error = result.error
         gone = error is not None and error.error_class is CrmErrorClass.NOT_FOUND
         ctx.error(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.couplings.model import SyncOutcome as _SyncOutcome
 from domain.couplings.model import SyncResult as _SyncResult
 from domain.jobs.model import ErrorClass as _ErrorClass
 from domain.jobs.model import JobKind as _JobKind
 from domain.jobs.model import JobStatus as _JobStatus
+from domain.jobs.model import Outcome as _SyncOutcome
 from domain.jobs.model import RecordOutcome as _RecordOutcome
 from domain.mappings.model import DeletionConflictResolution as _Deletion
 from domain.mappings.model import SyncDirection as _SyncDirection

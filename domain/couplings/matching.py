@@ -23,7 +23,7 @@ from domain.errors import ErrorCode, FieldError, ValidationFailed
 from domain.filters import matches, parse
 from domain.financials.records import ErpRecord
 from domain.financials.tables import table
-from domain.jobs.model import ErrorClass, RecordOutcome
+from domain.jobs.model import ErrorClass, Outcome, RecordOutcome
 from domain.jobs.runner import JobContext
 from domain.mappings.keys import referenced_key
 from domain.mappings.model import FieldMapping, SyncDirection, TableMapping, TransformKind
@@ -259,7 +259,7 @@ async def run_match(
                 )
                 if not dry_run:  # a plan fails nothing: its records list says what is left
                     ctx.error(ErrorClass.PERMANENT, f"{spec.label} {ref}: {text} the criteria", erp_ref=ref)
-                    ctx.count("failed")
+                    ctx.count(Outcome.FAILED)
             ctx.advance()
         if not dry_run and new:
             async with ctx.uow() as uow:
@@ -268,7 +268,7 @@ async def run_match(
                 await on_coupled(mapping, [c.erp_id for c in new], sync_after)
         if not dry_run and unmatched and on_unmatched is not None:
             await on_unmatched(mapping, unmatched)
-        ctx.count("coupled", 0 if dry_run else len(new))
+        ctx.count(Outcome.COUPLED, 0 if dry_run else len(new))
         await ctx.checkpoint()
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from domain.jobs.model import Outcome
 from domain.mappings.model import SyncDirection
 
 
@@ -19,19 +20,11 @@ class Side(StrEnum):
 
 
 class SyncResult(StrEnum):
+    """The state one direction of a coupling is in after its last pass (a state,
+    not an outcome: what the pass did is an `Outcome`)."""
+
     SUCCESS = "SUCCESS"
     FAILURE = "FAILURE"
-
-
-class SyncOutcome(StrEnum):
-    INSERTED = "INSERTED"
-    MODIFIED = "MODIFIED"
-    DELETED = "DELETED"
-    UNCHANGED = "UNCHANGED"
-    SKIPPED = "SKIPPED"
-    FAILED = "FAILED"
-    COUPLED = "COUPLED"
-    UNCOUPLED = "UNCOUPLED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +119,6 @@ class OutcomeEntry:
     coupling_id: UUID
     job_id: UUID | None
     direction: SyncDirection
-    outcome: SyncOutcome
+    outcome: Outcome
     at: datetime
     message: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.jobs.model import Outcome
 from domain.jobs.runner import JobContext
 
 PAGE = 500
@@ -13,7 +14,7 @@ async def run_uncouple(ctx: JobContext) -> None:
     listed = [UUID(i) for i in ctx.job.params.get("coupling_ids") or []]
     if listed:
         async with ctx.uow() as uow:
-            ctx.count("uncoupled", await uow.couplings.remove(listed))
+            ctx.count(Outcome.UNCOUPLED, await uow.couplings.remove(listed))
         ctx.advance(len(listed))
         return
     while True:
@@ -22,6 +23,6 @@ async def run_uncouple(ctx: JobContext) -> None:
             removed = await uow.couplings.remove([c.id for c in page])
         if not page:
             break
-        ctx.count("uncoupled", removed)
+        ctx.count(Outcome.UNCOUPLED, removed)
         ctx.advance(len(page))
         await ctx.checkpoint()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.events import EventBus, activity_channel, job_channel
-from domain.jobs.model import COUNTERS, SyncJob
+from domain.jobs.model import SyncJob
 from domain.jobs.runner import JobEvents
 
 
@@ -28,7 +28,7 @@ def job_event(job: SyncJob) -> dict[str, Any]:
         "message": job.message,
         "cancel_requested": job.cancel_requested,
     }
-    event.update({name: getattr(job, name) for name in COUNTERS})
+    event.update({outcome.counter: n for outcome, n in job.counts().items()})
     return event
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from domain.crm import CrmErrorClass
 from domain.mappings.model import SyncDirection
 
 
@@ -31,15 +32,49 @@ class JobStatus(StrEnum):
 
 
 class ErrorClass(StrEnum):
-    """How a failure is treated (DOMAIN.md "Errors are classed")."""
+    """How a logged failure is treated (DOMAIN.md "Errors are classed").
+
+    Deliberately not merged with `domain.crm.CrmErrorClass`: that one classes a
+    failed CRM *call* for the engine (its NOT_FOUND sends a pass to the deletion
+    policy, and is never logged as such), this one classes a failure *logged on a
+    job and a coupling* (its DEPENDENCY never comes from the CRM: a lookup is not
+    coupled yet). They share three names; `ErrorClass.of` is the one translation."""
 
     TRANSIENT = "TRANSIENT"  # retried with backoff
     DEPENDENCY = "DEPENDENCY"  # a referenced record is not coupled: parked until it is
     CONFLICT = "CONFLICT"  # both sides changed the same field, or the row changed under us
     PERMANENT = "PERMANENT"  # validation: skipped after the same error twice in a row
 
+    @classmethod
+    def of(cls, crm: CrmErrorClass | None) -> ErrorClass:
+        """How a failed CRM call is logged: a row that is not found is a permanent
+        error of the record (unknown: permanent too)."""
+        if crm is CrmErrorClass.TRANSIENT:
+            return cls.TRANSIENT
+        if crm is CrmErrorClass.CONFLICT:
+            return cls.CONFLICT
+        return cls.PERMANENT
 
-COUNTERS = ("inserted", "modified", "deleted", "unchanged", "skipped", "failed", "coupled", "uncoupled")
+
+class Outcome(StrEnum):
+    """What a job did with one record: the one outcome vocabulary of the sync. Each
+    member is a line of a coupling's history (GraphQL `SyncOutcome`, the DB's
+    `outcome` column: the value) and names one of a job's counters (`counter`: the
+    counter's column and event field)."""
+
+    INSERTED = "INSERTED"
+    MODIFIED = "MODIFIED"
+    DELETED = "DELETED"
+    UNCHANGED = "UNCHANGED"
+    SKIPPED = "SKIPPED"
+    FAILED = "FAILED"
+    COUPLED = "COUPLED"
+    UNCOUPLED = "UNCOUPLED"
+
+    @property
+    def counter(self) -> str:
+        """The counter's name at the edges (DB column, event field)."""
+        return self.value.lower()
 
 
 @dataclass
@@ -70,10 +105,38 @@ class SyncJob:
     attempts: int = 0
     seq: int = 0
 
-    def count(self, counter: str, by: int = 1) -> None:
-        if counter not in COUNTERS:
-            raise ValueError(f"unknown counter {counter!r}")
-        setattr(self, counter, getattr(self, counter) + by)
+    def count(self, outcome: Outcome, by: int = 1) -> None:
+        """Add `by` records to the outcome's counter."""
+        match outcome:
+            case Outcome.INSERTED:
+                self.inserted += by
+            case Outcome.MODIFIED:
+                self.modified += by
+            case Outcome.DELETED:
+                self.deleted += by
+            case Outcome.UNCHANGED:
+                self.unchanged += by
+            case Outcome.SKIPPED:
+                self.skipped += by
+            case Outcome.FAILED:
+                self.failed += by
+            case Outcome.COUPLED:
+                self.coupled += by
+            case Outcome.UNCOUPLED:
+                self.uncoupled += by
+
+    def counts(self) -> dict[Outcome, int]:
+        """Every counter, by outcome."""
+        return {
+            Outcome.INSERTED: self.inserted,
+            Outcome.MODIFIED: self.modified,
+            Outcome.DELETED: self.deleted,
+            Outcome.UNCHANGED: self.unchanged,
+            Outcome.SKIPPED: self.skipped,
+            Outcome.FAILED: self.failed,
+            Outcome.COUPLED: self.coupled,
+            Outcome.UNCOUPLED: self.uncoupled,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +153,10 @@ class JobError:
 
 
 class RecordOutcome(StrEnum):
-    """What a coupling job did with one record."""
+    """A match job's verdict on one record (GraphQL `RecordOutcome`), dry runs
+    included: a finer question than `Outcome` (what a match would do, and why it
+    did not), so it stays its own vocabulary; what the job did is counted with
+    `Outcome` (COUPLED, FAILED)."""
 
     COUPLED = "COUPLED"
     WOULD_COUPLE = "WOULD_COUPLE"

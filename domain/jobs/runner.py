@@ -14,7 +14,16 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.clock import Clock, IdFactory
-from domain.jobs.model import ErrorClass, JobError, JobKind, JobRecord, JobStatus, RecordOutcome, SyncJob
+from domain.jobs.model import (
+    ErrorClass,
+    JobError,
+    JobKind,
+    JobRecord,
+    JobStatus,
+    Outcome,
+    RecordOutcome,
+    SyncJob,
+)
 from domain.uow import UnitOfWorkFactory
 
 log = logging.getLogger("couplet.jobs")
@@ -62,8 +71,8 @@ class JobContext:
         self._positions = 0
         self._last_flush = time.monotonic()
 
-    def count(self, counter: str, by: int = 1) -> None:
-        self.job.count(counter, by)
+    def count(self, outcome: Outcome, by: int = 1) -> None:
+        self.job.count(outcome, by)
 
     def advance(self, processed: int = 1) -> None:
         self.job.processed += processed

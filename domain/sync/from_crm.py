@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from domain.couplings.model import Coupling, Side, SyncOutcome
+from domain.couplings.model import Coupling, Side
 from domain.couplings.ports import DuplicateCouplingError
 from domain.crm import CrmRow
 from domain.errors import ValidationFailed
@@ -25,7 +25,7 @@ from domain.financials.numbering import next_key
 from domain.financials.records import ErpRecord, Tombstone
 from domain.financials.service import FinancialsService
 from domain.financials.tables import TableSpec, table
-from domain.jobs.model import ErrorClass
+from domain.jobs.model import ErrorClass, Outcome
 from domain.mappings.model import DeletionConflictResolution, SyncDirection
 from domain.sync.context import SyncContext
 from domain.sync.decisions import decide
@@ -183,7 +183,7 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
                 continue
             coupling = couplings.get(row.id)
             if coupling is not None and coupling.skipped and not (forced and sc.params.force):
-                ledger.count(SyncOutcome.SKIPPED, coupling)
+                ledger.count(Outcome.SKIPPED, coupling)
                 continue
             record = records.get(coupling.erp_id) if coupling else None
             restore: Tombstone | None = None
@@ -237,7 +237,7 @@ async def _find_erp_counterpart(
             except DuplicateCouplingError:  # coupled meanwhile (by hand): the next pass syncs it
                 return None, record
             taken.add(record.id)
-            sc.job.count("coupled")
+            sc.job.count(Outcome.COUPLED)
             ledger.newly_coupled.append(record.id)
             return coupling, record
         if len(free) > 1 and not ambiguous:
@@ -345,7 +345,7 @@ async def _insert(
     ledger.newly_coupled.append(record.id)
     ledger.succeeded(
         coupling,
-        SyncOutcome.INSERTED,
+        Outcome.INSERTED,
         record_id=row.id,
         snapshot=snapshot,
         erp_modified=record.modified_at,
@@ -393,7 +393,7 @@ async def _update(
     if not decision.write:
         ledger.succeeded(
             coupling,
-            SyncOutcome.UNCHANGED,
+            Outcome.UNCHANGED,
             record_id=row.id,
             snapshot=decision.snapshot,
             crm_modified=row.modified_on,
@@ -426,7 +426,7 @@ async def _update(
         return
     ledger.succeeded(
         coupling,
-        SyncOutcome.MODIFIED,
+        Outcome.MODIFIED,
         record_id=row.id,
         snapshot=decision.snapshot,
         erp_modified=written.modified_at,

@@ -14,25 +14,14 @@ from domain.couplings.model import (
     OutcomeEntry,
     ParkedRecord,
     Side,
-    SyncOutcome,
     SyncResult,
 )
-from domain.jobs.model import ErrorClass
+from domain.jobs.model import ErrorClass, Outcome
 from domain.mappings.model import SyncDirection
 from domain.sync.context import SyncContext
 from domain.sync.fields import Unresolved
 from domain.uow import UnitOfWork
 
-COUNTER = {
-    SyncOutcome.INSERTED: "inserted",
-    SyncOutcome.MODIFIED: "modified",
-    SyncOutcome.DELETED: "deleted",
-    SyncOutcome.UNCHANGED: "unchanged",
-    SyncOutcome.SKIPPED: "skipped",
-    SyncOutcome.FAILED: "failed",
-    SyncOutcome.COUPLED: "coupled",
-    SyncOutcome.UNCOUPLED: "uncoupled",
-}
 SKIP_AFTER = 2  # the same permanent error in this many consecutive runs skips the coupling
 SKIPPED_NOTE = (
     "the same error as in the last run: the record is skipped from now on (retrySkippedRecords restores it)"
@@ -55,10 +44,8 @@ class Ledger:
     def direction(self) -> SyncDirection:
         return self.sc.direction
 
-    def count(
-        self, outcome: SyncOutcome, coupling: Coupling | None = None, message: str | None = None
-    ) -> None:
-        self.sc.job.count(COUNTER[outcome])
+    def count(self, outcome: Outcome, coupling: Coupling | None = None, message: str | None = None) -> None:
+        self.sc.job.count(outcome)
         self.sc.job.advance()
         if coupling is not None:
             self.history.append(
@@ -83,7 +70,7 @@ class Ledger:
             if record is not None:
                 self.left.setdefault(left, []).append((record, message))
         self.removed.append(coupling.id)
-        self.sc.job.count("uncoupled")
+        self.sc.job.count(Outcome.UNCOUPLED)
         self.sc.job.advance()
         self.sc.job.error(
             ErrorClass.PERMANENT, message, erp_ref=str(coupling.erp_id), crm_ref=str(coupling.crm_id)
@@ -92,7 +79,7 @@ class Ledger:
     def succeeded(
         self,
         coupling: Coupling,
-        outcome: SyncOutcome,
+        outcome: Outcome,
         *,
         record_id: UUID,
         snapshot: dict[str, Any],
@@ -164,7 +151,7 @@ class Ledger:
                 )
             )
         if coupling is None:
-            self.count(SyncOutcome.FAILED)
+            self.count(Outcome.FAILED)
             return
         now = self.sc.job.clock.now()
         coupling.repeated_failures = failures
@@ -184,7 +171,7 @@ class Ledger:
                 dict.fromkeys(MissingPrerequisite(p.mapping, p.field, p.key) for p in missing)
             )
         self.save(coupling)
-        self.count(SyncOutcome.FAILED, coupling, f"{message}; {SKIPPED_NOTE}" if skips else message)
+        self.count(Outcome.FAILED, coupling, f"{message}; {SKIPPED_NOTE}" if skips else message)
 
     async def write(self, uow: UnitOfWork) -> None:
         """Write the page's bookkeeping in the caller's unit of work."""

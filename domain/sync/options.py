@@ -5,10 +5,10 @@ so a coupled option needs no update; a missing one is a deleted counterpart."""
 
 from __future__ import annotations
 
-from domain.couplings.model import Coupling, SyncOutcome
+from domain.couplings.model import Coupling
 from domain.crm import CrmError
 from domain.financials.tables import table
-from domain.jobs.model import ErrorClass
+from domain.jobs.model import ErrorClass, Outcome
 from domain.mappings.model import DeletionConflictResolution
 from domain.sync.context import SyncContext
 from domain.sync.ledger import Ledger
@@ -33,7 +33,7 @@ async def run_options_to_crm(sc: SyncContext) -> None:
         code = str(record["code"])
         coupling = couplings.get(record.id)
         if coupling is not None and coupling.crm_option in options:
-            ledger.succeeded(coupling, SyncOutcome.UNCHANGED, record_id=record.id, snapshot={"label": code})
+            ledger.succeeded(coupling, Outcome.UNCHANGED, record_id=record.id, snapshot={"label": code})
             continue
         if coupling is not None:
             policy = mapping.deletion_conflict_resolution
@@ -55,7 +55,7 @@ async def run_options_to_crm(sc: SyncContext) -> None:
         elif not sc.creates:
             continue
         value = by_label.pop(code.casefold(), None)
-        outcome = SyncOutcome.COUPLED
+        outcome = Outcome.COUPLED
         if value is None:
             try:
                 value = await sc.crm.insert_option_value(entity, attribute, code)
@@ -69,7 +69,7 @@ async def run_options_to_crm(sc: SyncContext) -> None:
                     crm_ref=None,
                 )
                 continue
-            outcome = SyncOutcome.INSERTED
+            outcome = Outcome.INSERTED
         if coupling is None:
             now = sc.job.clock.now()
             coupling = Coupling(

@@ -19,12 +19,12 @@ from datetime import timedelta
 from typing import cast
 from uuid import UUID
 
-from domain.couplings.model import Coupling, Side, SyncOutcome
+from domain.couplings.model import Coupling, Side
 from domain.crm import Attributes, CrmError, CrmErrorClass, CrmRow, RowChange, Update
 from domain.filters import matches, parse
 from domain.financials.records import ErpRecord
 from domain.financials.tables import table
-from domain.jobs.model import ErrorClass
+from domain.jobs.model import ErrorClass, Outcome
 from domain.mappings.crm_rules import updatable
 from domain.mappings.model import DeletionConflictResolution, SyncDirection
 from domain.sync.context import SyncContext
@@ -189,7 +189,7 @@ async def _page(sc: SyncContext, records: Sequence[ErpRecord], *, forced: bool) 
         if erp_filter is not None and not matches(erp_filter, record.values):
             continue
         if coupling is not None and coupling.skipped and not (forced and sc.params.force):
-            ledger.count(SyncOutcome.SKIPPED, coupling)
+            ledger.count(Outcome.SKIPPED, coupling)
             continue
         if coupling is None and (not sc.creates or record.id in left):
             continue  # only-coupled, or its counterpart was deleted: nothing is created for it
@@ -266,7 +266,7 @@ async def _couple_or_create(
         if match is None:
             creates.append((record, coupling, values))
         else:
-            sc.job.count("coupled")
+            sc.job.count(Outcome.COUPLED)
             updates.append((record, coupling, values))
     return added
 
@@ -295,7 +295,7 @@ async def _create(
             ledger.newly_coupled.append(record.id)
             ledger.succeeded(
                 coupling,
-                SyncOutcome.INSERTED,
+                Outcome.INSERTED,
                 record_id=record.id,
                 snapshot=snapshot_of(values),
                 erp_modified=record.modified_at,
@@ -371,7 +371,7 @@ async def _update(
         elif not writable:
             ledger.succeeded(
                 coupling,
-                SyncOutcome.UNCHANGED,
+                Outcome.UNCHANGED,
                 record_id=record.id,
                 snapshot=decision.snapshot,
                 erp_modified=record.modified_at,
@@ -397,7 +397,7 @@ async def _update(
         if result.ok:
             ledger.succeeded(
                 coupling,
-                SyncOutcome.MODIFIED,
+                Outcome.MODIFIED,
                 record_id=record.id,
                 snapshot=snapshot,
                 erp_modified=record.modified_at,

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.errors import is_unique_violation
 from adapters.db.models import JobLaneRow, JobRecordRow, SyncJobErrorRow, SyncJobRow
 from domain.clock import IdFactory
-from domain.jobs.model import COUNTERS, JobError, JobKind, JobRecord, JobStatus, RecordOutcome, SyncJob
+from domain.jobs.model import JobError, JobKind, JobRecord, JobStatus, Outcome, RecordOutcome, SyncJob
 from domain.jobs.ports import DuplicateJobError
 from domain.mappings.model import SyncDirection
 
@@ -30,7 +30,7 @@ _STATE = (
     "attempts",
     "seq",
     "params",
-    *COUNTERS,
+    *(outcome.counter for outcome in Outcome),  # the counters' columns
 )
 
 

@@ -18,7 +18,7 @@ from api.graphql.jobs.types import SyncJob
 from api.graphql.subscriptions.stream import Change, snapshot_then_changes
 from domain.auth import Role
 from domain.events import Event, activity_channel, job_channel
-from domain.jobs.model import COUNTERS, JobKind, JobStatus
+from domain.jobs.model import JobKind, JobStatus, Outcome
 from domain.jobs.model import SyncJob as SyncJobModel
 from domain.mappings.model import SyncDirection
 
@@ -51,8 +51,8 @@ def job_from_event(event: Event) -> SyncJobModel:
         cancel_requested=bool(event.get("cancel_requested")),
         seq=int(event["seq"]),
     )
-    for name in COUNTERS:
-        setattr(job, name, int(event.get(name) or 0))
+    for outcome in Outcome:
+        job.count(outcome, int(event.get(outcome.counter) or 0))
     return job
 
 
