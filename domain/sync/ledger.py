@@ -28,6 +28,22 @@ SKIPPED_NOTE = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """The record a failure is about: the pass's source record (`record_id`, parked
+    when a lookup is missing), both references logged on the job, and the name its
+    messages start with."""
+
+    record_id: UUID
+    erp_ref: str | None
+    crm_ref: str | None
+    name: str
+
+    def says(self, reason: object) -> str:
+        """A message about the record: its name, then the reason."""
+        return f"{self.name}: {reason}"
+
+
 @dataclass
 class Ledger:
     sc: SyncContext
@@ -109,21 +125,19 @@ class Ledger:
 
     def failed(
         self,
+        ref: RecordRef,
         coupling: Coupling | None,
         error_class: ErrorClass,
         message: str,
         *,
-        record_id: UUID,
-        erp_ref: str | None,
-        crm_ref: str | None,
         detail: str | None = None,
         missing: list[Unresolved] | None = None,
         conflict: dict[str, Any] | None = None,
     ) -> None:
-        """Log the failure on the job and the coupling; the same permanent error twice
-        in a row marks the coupling skipped (counted failed in this run, as BC does, and
-        said so in the job's error; later runs count it skipped); a missing coupling
-        parks the record."""
+        """The one way a pass fails a record: log the failure on the job and the
+        coupling; the same permanent error twice in a row marks the coupling skipped
+        (counted failed in this run, as BC does, and said so in the job's error; later
+        runs count it skipped); a missing coupling parks the record."""
         repeated = coupling is not None and _repeated(coupling, error_class, message)
         failures = coupling.repeated_failures + 1 if coupling is not None and repeated else 1
         skips = (
@@ -135,8 +149,8 @@ class Ledger:
         self.sc.job.error(
             error_class,
             f"{message}; {SKIPPED_NOTE}" if skips else message,
-            erp_ref=erp_ref,
-            crm_ref=crm_ref,
+            erp_ref=ref.erp_ref,
+            crm_ref=ref.crm_ref,
             detail=detail,
         )
         for problem in missing or []:
@@ -144,7 +158,7 @@ class Ledger:
                 ParkedRecord(
                     self.sc.mapping.name,
                     self.direction,
-                    record_id,
+                    ref.record_id,
                     problem.mapping,
                     problem.key,
                     create=coupling is None and self.sc.creates,
@@ -172,6 +186,12 @@ class Ledger:
             )
         self.save(coupling)
         self.count(Outcome.FAILED, coupling, f"{message}; {SKIPPED_NOTE}" if skips else message)
+
+    def unresolved(self, ref: RecordRef, coupling: Coupling | None, problems: list[Unresolved]) -> None:
+        """Lookups not coupled yet: the record is parked until they are."""
+        self.failed(
+            ref, coupling, ErrorClass.DEPENDENCY, ref.says(unresolved_message(problems)), missing=problems
+        )
 
     async def write(self, uow: UnitOfWork) -> None:
         """Write the page's bookkeeping in the caller's unit of work."""

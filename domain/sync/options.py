@@ -11,7 +11,7 @@ from domain.financials.tables import table
 from domain.jobs.model import ErrorClass, Outcome
 from domain.mappings.model import DeletionConflictResolution
 from domain.sync.context import SyncContext
-from domain.sync.ledger import Ledger
+from domain.sync.ledger import Ledger, RecordRef
 
 PAGE = 500
 
@@ -44,12 +44,10 @@ async def run_options_to_crm(sc: SyncContext) -> None:
                 continue
             if policy is DeletionConflictResolution.NONE:
                 ledger.failed(
+                    RecordRef(record.id, code, str(coupling.crm_option), f"{spec.label} {code}"),
                     coupling,
                     ErrorClass.PERMANENT,
                     f"{spec.label} {code} is coupled to a deleted option",
-                    record_id=record.id,
-                    erp_ref=code,
-                    crm_ref=str(coupling.crm_option),
                 )
                 continue
         elif not sc.creates:
@@ -60,14 +58,8 @@ async def run_options_to_crm(sc: SyncContext) -> None:
             try:
                 value = await sc.crm.insert_option_value(entity, attribute, code)
             except CrmError as error:
-                ledger.failed(
-                    coupling,
-                    ErrorClass.PERMANENT,
-                    f"{spec.label} {code}: {error}",
-                    record_id=record.id,
-                    erp_ref=code,
-                    crm_ref=None,
-                )
+                ref = RecordRef(record.id, code, None, f"{spec.label} {code}")
+                ledger.failed(ref, coupling, ErrorClass.PERMANENT, ref.says(error))
                 continue
             outcome = Outcome.INSERTED
         if coupling is None:
