@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 from uuid import UUID
 
 from redis.asyncio import Redis
@@ -33,9 +32,11 @@ from domain.events import FULL_SYNC_CHANNEL, EventBus
 from domain.fullsync.service import FullSyncService
 from domain.jobs.events import JobListeners, PublishedJobEvents
 from domain.jobs.model import JobKind, SyncJob
+from domain.jobs.params import JobParameters
 from domain.jobs.ports import JobQueue
 from domain.jobs.runner import JobContext, JobRunner
 from domain.jobs.service import JobService
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection, TableMapping
 from domain.stock import run_stock_push, start_stock_push
 from domain.sync.job import run_sync
@@ -156,8 +157,8 @@ class Container:
         kind: JobKind,
         mapping: str,
         *,
-        trigger: str,
-        params: dict[str, Any] | None = None,
+        trigger: Trigger,
+        params: JobParameters | None = None,
         dedupe: str | None = None,
         direction: SyncDirection | None = None,
     ) -> SyncJob:
@@ -191,7 +192,7 @@ class Container:
                     coupling.mapping,
                     erp_id=coupling.erp_id,
                     direction=coupling.sync_after,
-                    trigger="sync after coupling",
+                    trigger=Trigger.SYNC_AFTER_COUPLING,
                 )
         for mapping in {c.mapping for c in couplings}:
             await self.sync.release_parked(mapping)
@@ -202,12 +203,14 @@ class Container:
         self, mapping: TableMapping, erp_ids: list[UUID], direction: SyncDirection | None
     ) -> None:
         if direction is not None:
-            await self.sync.sync_coupled(mapping.name, erp_ids, direction, trigger="sync after coupling")
+            await self.sync.sync_coupled(
+                mapping.name, erp_ids, direction, trigger=Trigger.SYNC_AFTER_COUPLING
+            )
         await self.sync.release_parked(mapping.name)
 
     async def _create_unmatched(self, mapping: TableMapping, erp_ids: list[UUID]) -> None:
         await self.sync.create_counterparts(
-            mapping.name, SyncDirection.TO_CRM, erp_ids, trigger="created when no match"
+            mapping.name, SyncDirection.TO_CRM, erp_ids, trigger=Trigger.CREATED_WHEN_NO_MATCH
         )
 
     async def _released(self, mapping: str, erp_ids: list[UUID]) -> None:
@@ -219,7 +222,7 @@ class Container:
     async def _run_stock(self, ctx: JobContext) -> None:
         await run_stock_push(ctx, SqlStockStore(self.db), await self.crm.client())
 
-    async def push_stock(self, trigger: str) -> SyncJob:
+    async def push_stock(self, trigger: Trigger) -> SyncJob:
         """Queue a stock push (after stock moves, on schedule)."""
         return await start_stock_push(self.uow, self.jobs, trigger=trigger)
 

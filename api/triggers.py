@@ -14,8 +14,9 @@ from uuid import UUID
 
 from domain.errors import ValidationFailed
 from domain.jobs.model import JobStatus, SyncJob
+from domain.jobs.params import SyncParams
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
-from domain.sync.context import SyncParams
 from domain.sync.service import SyncService
 from domain.sync.triggers import affected_by_crm_change, affected_by_erp_change
 from domain.uow import UnitOfWorkFactory
@@ -86,9 +87,9 @@ class ChangeTriggers:
         sync = self._sync()
         if direction is SyncDirection.FROM_CRM:
             ids, self._crm_ids[name] = self._crm_ids[name], set()
-            await sync.start_pass(name, direction, SyncParams(crm_ids=tuple(ids)), trigger="crm change")
+            await sync.start_pass(name, direction, SyncParams(crm_ids=tuple(ids)), trigger=Trigger.CRM_CHANGE)
             return True
-        jobs = await sync.run_mapping(name, direction, trigger="erp change")
+        jobs = await sync.run_mapping(name, direction, trigger=Trigger.ERP_CHANGE)
         return all(job.status is JobStatus.QUEUED for job in jobs)
 
     async def _start_stock_push(self) -> bool:

@@ -31,6 +31,7 @@ from domain.errors import ErrorCode, ValidationFailed
 from domain.jobs.model import ErrorClass, JobKind, Outcome, SyncJob
 from domain.jobs.runner import JobContext
 from domain.jobs.service import JobService
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
 from domain.sync.job import retry_later
 from domain.uow import UnitOfWorkFactory
@@ -113,7 +114,7 @@ async def _push(ctx: JobContext, crm: CrmClient, levels: Sequence[StockLevel]) -
         )
 
 
-async def start_stock_push(uow: UnitOfWorkFactory, jobs: JobService, *, trigger: str) -> SyncJob:
+async def start_stock_push(uow: UnitOfWorkFactory, jobs: JobService, *, trigger: Trigger) -> SyncJob:
     """Queue a stock push (or return the one already queued or running)."""
     async with uow() as work:
         mapping = await work.mappings.get(STOCK_MAPPING)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
@@ -24,28 +23,13 @@ from domain.filters import matches, parse
 from domain.financials.records import ErpRecord
 from domain.financials.tables import table
 from domain.jobs.model import ErrorClass, Outcome, RecordOutcome
+from domain.jobs.params import Criterion, MatchParams
 from domain.jobs.runner import JobContext
 from domain.mappings.keys import referenced_key
 from domain.mappings.model import FieldMapping, SyncDirection, TableMapping, TransformKind
 
 PAGE = 500
 LABEL = "label"  # the attribute an option mapping matches on
-
-
-@dataclass(frozen=True, slots=True)
-class Criterion:
-    erp_field: str
-    crm_attribute: str
-    priority: int = 0
-    case_sensitive: bool = False
-
-    def as_param(self) -> dict[str, object]:
-        return {
-            "erp_field": self.erp_field,
-            "crm_attribute": self.crm_attribute,
-            "priority": self.priority,
-            "case_sensitive": self.case_sensitive,
-        }
 
 
 def criteria_for(
@@ -179,18 +163,9 @@ async def run_match(
     on_unmatched: UnmatchedHook | None = None,
 ) -> None:
     """The MATCH job: couple what matches exactly once, report the rest record by record."""
-    params = ctx.job.params
-    dry_run, create = bool(params.get("dry_run")), bool(params.get("create_if_no_match"))
-    sync_after = SyncDirection(params["sync_after"]) if params.get("sync_after") else None
-    criteria = [
-        Criterion(
-            str(c["erp_field"]),
-            str(c["crm_attribute"]),
-            int(c["priority"]),
-            bool(c["case_sensitive"]),
-        )
-        for c in params["criteria"]
-    ]
+    params = ctx.job.params_as(MatchParams)
+    dry_run, create, sync_after = params.dry_run, params.create_if_no_match, params.sync_after
+    criteria = list(params.criteria)
     async with ctx.uow() as uow:
         mapping = await uow.mappings.get(ctx.job.mapping or "")
         everything = {m.name: m for m in await uow.mappings.all()}

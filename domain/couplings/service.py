@@ -20,6 +20,8 @@ from domain.filters import matches, parse
 from domain.financials.records import ErpRecord
 from domain.financials.tables import table
 from domain.jobs.model import JobKind, JobStatus, SyncJob
+from domain.jobs.params import UncoupleParams
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection, TableMapping
 from domain.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -189,7 +191,7 @@ class CouplingService:
         coupling_id: UUID | None = None,
         erp_id: UUID | None = None,
         crm_id: UUID | None = None,
-        trigger: str = "manual",
+        trigger: Trigger = Trigger.MANUAL,
     ) -> SyncJob:
         """Uncouple one record now; the returned job (already finished) records it."""
         async with self._uow() as uow:
@@ -219,7 +221,7 @@ class CouplingService:
                 processed=1,
                 total=1,
                 uncoupled=await uow.couplings.remove([coupling.id]),
-                params={"coupling_ids": [str(coupling.id)]},
+                params=UncoupleParams(coupling_ids=(coupling.id,)),
             )
             await uow.jobs.add(job)
         return job

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from domain.jobs.model import Outcome
+from domain.jobs.params import UncoupleParams
 from domain.jobs.runner import JobContext
 
 PAGE = 500
 
 
 async def run_uncouple(ctx: JobContext) -> None:
-    listed = [UUID(i) for i in ctx.job.params.get("coupling_ids") or []]
+    listed = list(ctx.job.params_as(UncoupleParams).coupling_ids)
     if listed:
         async with ctx.uow() as uow:
             ctx.count(Outcome.UNCOUPLED, await uow.couplings.remove(listed))

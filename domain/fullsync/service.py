@@ -20,13 +20,15 @@ from domain.filters import parse
 from domain.financials.tables import table
 from domain.fullsync.model import LineStatus, PassStatus, Recommendation, ReviewLine, recommend
 from domain.jobs.model import JobKind, JobStatus, RecordOutcome, SyncJob
+from domain.jobs.params import Criterion, MatchParams
 from domain.jobs.service import JobService
+from domain.jobs.triggers import Trigger
 from domain.mappings.dag import dependency_order, effective_dependencies
 from domain.mappings.model import SyncDirection, TableMapping
 from domain.sync.service import SyncService
 from domain.uow import UnitOfWork, UnitOfWorkFactory
 
-TRIGGER = "full sync"
+TRIGGER = Trigger.FULL_SYNC  # the review's jobs are known by it
 CrmProvider = Callable[[], Awaitable[CrmClient]]
 Changed = Callable[[int], Awaitable[None]]
 EMPTY_UNIT_GROUPS = 1  # an org starts with one default unit group; that counts as empty (BC ref §5.3)
@@ -184,27 +186,19 @@ class FullSyncService:
         if line.recommendation is Recommendation.NO_RECORDS_FOUND:
             await self._finish_line(line.mapping, LineStatus.FINISHED, "no records to synchronize")
         elif line.recommendation is Recommendation.COUPLE_RECORDS:
-            criteria = [
-                {
-                    "erp_field": f.erp_field,
-                    "crm_attribute": f.crm_attribute,
-                    "priority": f.match_priority,
-                    "case_sensitive": f.case_sensitive,
-                }
+            criteria = tuple(
+                Criterion(f.erp_field, f.crm_attribute, f.match_priority, f.case_sensitive)
                 for f in mapping.match_fields()
                 if f.erp_field and f.crm_attribute
-            ]
+            )
             match = await self._jobs.start(
                 JobKind.MATCH,
                 mapping.name,
                 trigger=TRIGGER,
                 dedupe=None,
-                params={
-                    "criteria": criteria,
-                    "create_if_no_match": False,
-                    "sync_after": None,
-                    "dry_run": False,
-                },
+                params=MatchParams(
+                    criteria=criteria, create_if_no_match=False, sync_after=None, dry_run=False
+                ),
                 enqueue=False,
             )
             await self._track(line.mapping, [match])
@@ -231,7 +225,7 @@ class FullSyncService:
 
     async def job_finished(self, job: SyncJob) -> None:
         """A job of the review ended: update its line and start what may follow."""
-        if not job.status.is_final or job.trigger != TRIGGER:
+        if not job.status.is_final or job.trigger is not TRIGGER:
             return
         async with self._uow() as uow:
             line = next(

@@ -18,7 +18,7 @@ def job_event(job: SyncJob) -> dict[str, Any]:
         "kind": job.kind.value,
         "mapping": job.mapping,
         "direction": job.direction.value if job.direction else None,
-        "trigger": job.trigger,
+        "trigger": job.trigger.value,
         "status": job.status.value,
         "queued_at": job.queued_at.isoformat(),
         "started_at": job.started_at.isoformat() if job.started_at else None,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from domain.crm import CrmErrorClass
+from domain.jobs.params import JobParameters, JobParams, MatchParams, StockParams, SyncParams, UncoupleParams
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
 
 
@@ -77,16 +80,31 @@ class Outcome(StrEnum):
         return self.value.lower()
 
 
+P = TypeVar("P", bound=JobParams)
+
+PARAMS_OF: Mapping[JobKind, type[JobParameters]] = {
+    JobKind.SYNC: SyncParams,
+    JobKind.MATCH: MatchParams,
+    JobKind.UNCOUPLE: UncoupleParams,
+    JobKind.STOCK: StockParams,
+}
+
+
+def params_from_json(kind: JobKind, data: Mapping[str, Any] | None) -> JobParameters:
+    """A job's parameters from their stored JSON (`as_json()` is the way back)."""
+    return PARAMS_OF[kind].of_json(data or {})
+
+
 @dataclass
 class SyncJob:
     id: UUID
     kind: JobKind
-    trigger: str
+    trigger: Trigger
     queued_at: datetime
     mapping: str | None = None
     direction: SyncDirection | None = None
     status: JobStatus = JobStatus.QUEUED
-    params: dict[str, Any] = field(default_factory=dict)
+    params: JobParameters = field(default_factory=SyncParams)  # the kind's own class (__post_init__)
     dedupe_key: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -104,6 +122,21 @@ class SyncJob:
     cancel_requested: bool = False
     attempts: int = 0
     seq: int = 0
+
+    def __post_init__(self) -> None:
+        self.trigger = Trigger(self.trigger)  # a known trigger: its value is stored and shown
+        expected = PARAMS_OF[self.kind]
+        if isinstance(self.params, expected):
+            return
+        if self.params != SyncParams():  # given, but another kind's
+            raise TypeError(f"a {self.kind} job takes {expected.__name__}, not {type(self.params).__name__}")
+        self.params = expected()  # not given: the kind's defaults
+
+    def params_as(self, expected: type[P]) -> P:
+        """The job's parameters, which its handler expects to be of this class."""
+        if not isinstance(self.params, expected):
+            raise TypeError(f"a {self.kind} job takes {expected.__name__}, not {type(self.params).__name__}")
+        return self.params
 
     def count(self, outcome: Outcome, by: int = 1) -> None:
         """Add `by` records to the outcome's counter."""

@@ -162,7 +162,7 @@ class JobRunner:
         ctx = JobContext(job, self._uow, self._clock, self._ids, self.events)
         handler = self._handlers.get(job.kind)
         if job.status is JobStatus.RUNNING:  # its last worker died without a word
-            job.params = {**job.params, "interruptions": _interruptions(job) + 1}
+            job.params = job.params.interrupted()
         if _interruptions(job) > MAX_INTERRUPTIONS:
             job.status, job.finished_at = JobStatus.FAILED, self._clock.now()
             job.message = _too_often(job)
@@ -220,7 +220,7 @@ class JobRunner:
             job.cancel_requested = True
             job.status, job.message = JobStatus.CANCELED, job.message or "canceled"
         else:
-            job.params = {**job.params, "interruptions": _interruptions(job) + 1}
+            job.params = job.params.interrupted()
             if _interruptions(job) > MAX_INTERRUPTIONS:
                 job.status, job.message = JobStatus.FAILED, _too_often(job)
             else:
@@ -296,10 +296,7 @@ def lane_of(job: SyncJob) -> str | None:
 def waits_for(job: SyncJob) -> list[UUID]:
     """The jobs this one must follow (a CRM → ERP pass after its ERP → CRM pass,
     a dependant after its prerequisites)."""
-    ids = [UUID(str(i)) for i in job.params.get("after_jobs") or []]
-    if job.params.get("after_job"):
-        ids.append(UUID(str(job.params["after_job"])))
-    return ids
+    return list(job.params.after_jobs)
 
 
 def unexpected_error_message(job: SyncJob) -> str:
@@ -307,7 +304,7 @@ def unexpected_error_message(job: SyncJob) -> str:
 
 
 def _interruptions(job: SyncJob) -> int:
-    return int(job.params.get("interruptions", 0))
+    return job.params.interruptions
 
 
 def _too_often(job: SyncJob) -> str:

@@ -4,14 +4,15 @@ worker ever looks for a job that is not there yet."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 from domain.clock import Clock, IdFactory
 from domain.errors import ErrorCode, ValidationFailed
-from domain.jobs.model import JobKind, JobStatus, SyncJob
+from domain.jobs.model import PARAMS_OF, JobKind, JobStatus, SyncJob
+from domain.jobs.params import JobParameters
 from domain.jobs.ports import DuplicateJobError, JobQueue
 from domain.jobs.runner import JobEvents, NoEvents
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
 from domain.uow import UnitOfWorkFactory
 
@@ -36,16 +37,17 @@ class JobService:
         kind: JobKind,
         mapping: str,
         *,
-        trigger: str,
+        trigger: Trigger,
         direction: SyncDirection | None = None,
-        params: dict[str, Any] | None = None,
+        params: JobParameters | None = None,
         dedupe: str | None = None,
         enqueue: bool = True,
     ) -> SyncJob:
         """Queue a job. With `dedupe`, a queued or running job with the same key is
         returned instead of a second one (one sync per mapping and direction). With
         `enqueue` False the job is only recorded: the caller enqueues it (after
-        recording it elsewhere, so no worker can finish it before that)."""
+        recording it elsewhere, so no worker can finish it before that). Without
+        `params` the job runs with its kind's defaults."""
         async with self._uow() as uow:
             table_mapping = await uow.mappings.get(mapping)
             if table_mapping is None:
@@ -61,7 +63,7 @@ class JobService:
                 queued_at=self._clock.now(),
                 mapping=mapping,
                 direction=direction or table_mapping.direction,
-                params=params or {},
+                params=params or PARAMS_OF[kind](),
                 dedupe_key=dedupe,
             )
             try:

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from domain.couplings.model import Coupling
 from domain.crm import CrmClient
+from domain.jobs.params import SyncParams
 from domain.jobs.runner import JobContext
 from domain.mappings.model import FieldMapping, SyncDirection, TableMapping, UpdateConflictResolution
 from domain.sync.decisions import Winner
@@ -18,43 +19,6 @@ from domain.sync.decisions import Winner
 CoupledHook = Callable[[str, list[UUID]], Awaitable[None]]
 """Called after a pass for each mapping that got couplings: (mapping, the ERP
 records a CRM → ERP pass coupled, whose own values go back to the CRM)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SyncParams:
-    """How a SYNC job runs. `erp_ids`/`crm_ids` restrict it to those records;
-    `create` lets it create counterparts even in only-coupled mappings; `full`
-    reads everything (no watermark) and creates (full synchronization); `force`
-    writes every mapped value, changed or not."""
-
-    erp_ids: tuple[UUID, ...] = ()
-    crm_ids: tuple[UUID, ...] = ()
-    create: bool = False
-    full: bool = False
-    force: bool = False
-
-    @classmethod
-    def of(cls, params: Mapping[str, Any]) -> SyncParams:
-        return cls(
-            erp_ids=tuple(UUID(i) for i in params.get("erp_ids") or ()),
-            crm_ids=tuple(UUID(i) for i in params.get("crm_ids") or ()),
-            create=bool(params.get("create")),
-            full=bool(params.get("full")),
-            force=bool(params.get("force")),
-        )
-
-    def as_params(self) -> dict[str, Any]:
-        return {
-            "erp_ids": [str(i) for i in self.erp_ids],
-            "crm_ids": [str(i) for i in self.crm_ids],
-            "create": self.create,
-            "full": self.full,
-            "force": self.force,
-        }
-
-    @property
-    def explicit(self) -> bool:
-        return bool(self.erp_ids or self.crm_ids)
 
 
 @dataclass

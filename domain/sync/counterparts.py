@@ -21,8 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from domain.couplings.matching import Criterion, CrmIndex, decide_match, normalized
+from domain.couplings.matching import CrmIndex, decide_match, normalized
 from domain.crm import Lookup, odata_literal
+from domain.jobs.params import Criterion
 from domain.sync.context import SyncContext
 
 CHUNK = 20

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from domain.couplings.prerequisites import local_currency
 from domain.crm import CrmClient, CrmThrottledError, CrmTransientError
+from domain.jobs.params import SyncParams
 from domain.jobs.runner import JobContext, JobRetry
 from domain.mappings.model import SyncDirection
-from domain.sync.context import CoupledHook, SyncContext, SyncParams
+from domain.sync.context import CoupledHook, SyncContext
 from domain.sync.from_crm import run_from_crm
 from domain.sync.options import run_options_to_crm
 from domain.sync.to_crm import run_to_crm
@@ -24,7 +25,7 @@ def retry_later(error: CrmTransientError, attempts: int) -> JobRetry:
 
 async def run_sync(ctx: JobContext, crm: CrmClient, on_coupled: CoupledHook | None = None) -> None:
     job = ctx.job
-    params = SyncParams.of(job.params)
+    params = job.params_as(SyncParams)
     async with ctx.uow() as uow:
         mappings = {m.name: m for m in await uow.mappings.all()}
         mapping = mappings.get(job.mapping or "")

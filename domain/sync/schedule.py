@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import TableMapping
 
-TRIGGER = "schedule"
+TRIGGER = Trigger.SCHEDULE
 
 
 def due_mappings(

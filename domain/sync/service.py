@@ -15,10 +15,11 @@ from domain.crm import CrmClient
 from domain.errors import ErrorCode, ValidationFailed
 from domain.financials.tables import table
 from domain.jobs.model import ErrorClass, JobKind, JobStatus, SyncJob
+from domain.jobs.params import SyncParams, UncoupleParams
 from domain.jobs.service import JobService
+from domain.jobs.triggers import Trigger
 from domain.mappings.dag import dependency_order, effective_dependencies
 from domain.mappings.model import DeletionConflictResolution, SyncDirection, TableMapping
-from domain.sync.context import SyncParams
 from domain.sync.deletions import crm_deleted_message
 from domain.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -44,24 +45,23 @@ class SyncService:
         direction: SyncDirection,
         params: SyncParams,
         *,
-        trigger: str,
+        trigger: Trigger,
         after: Sequence[SyncJob] = (),
         dedupe: bool = True,
         enqueue: bool = True,
     ) -> SyncJob:
-        extra = {"after_jobs": [str(j.id) for j in after]} if after else {}
         return await self._jobs.start(
             JobKind.SYNC,
             mapping.name,
             trigger=trigger,
             direction=direction,
-            params={**params.as_params(), **extra},
+            params=params.following(tuple(j.id for j in after)),
             dedupe=dedupe_key(mapping.name, direction) if dedupe else None,
             enqueue=enqueue,
         )
 
     async def start_pass(
-        self, name: str, direction: SyncDirection, params: SyncParams, *, trigger: str
+        self, name: str, direction: SyncDirection, params: SyncParams, *, trigger: Trigger
     ) -> SyncJob:
         """One pass of a mapping over the records `params` names."""
         async with self._uow() as uow:
@@ -74,7 +74,7 @@ class SyncService:
         direction: SyncDirection | None = None,
         *,
         only_modified: bool = True,
-        trigger: str = "manual",
+        trigger: Trigger = Trigger.MANUAL,
         after: Sequence[SyncJob] = (),
         full: bool = False,
         enqueue: bool = True,
@@ -108,7 +108,7 @@ class SyncService:
             )
         return jobs
 
-    async def sync_modified(self, *, trigger: str = "manual") -> list[SyncJob]:
+    async def sync_modified(self, *, trigger: Trigger = Trigger.MANUAL) -> list[SyncJob]:
         """Every enabled mapping's modified records, prerequisites first: a mapping's
         jobs wait for the jobs of the mappings it depends on."""
         async with self._uow() as uow:
@@ -132,7 +132,7 @@ class SyncService:
         crm_id: UUID | None = None,
         direction: SyncDirection | None = None,
         crm: CrmClient | None = None,
-        trigger: str = "manual",
+        trigger: Trigger = Trigger.MANUAL,
     ) -> list[SyncJob]:
         """Synchronize one coupled record now, writing every mapped value. Without a
         direction: the mapping's, or for bidirectional mappings the side that changed
@@ -161,7 +161,7 @@ class SyncService:
         return jobs
 
     async def sync_coupled(
-        self, name: str, erp_ids: Collection[UUID], direction: SyncDirection, *, trigger: str
+        self, name: str, erp_ids: Collection[UUID], direction: SyncDirection, *, trigger: Trigger
     ) -> list[SyncJob]:
         """Write every mapped value of these coupled records in `direction` (after coupling)."""
         async with self._uow() as uow:
@@ -229,7 +229,7 @@ class SyncService:
         return SyncDirection.BIDIRECTIONAL
 
     async def create_counterparts(
-        self, name: str, direction: SyncDirection, ids: Collection[UUID], *, trigger: str = "create"
+        self, name: str, direction: SyncDirection, ids: Collection[UUID], *, trigger: Trigger = Trigger.CREATE
     ) -> SyncJob:
         """Create the CRM rows of these ERP records (TO_CRM), or the ERP records of
         these CRM rows (FROM_CRM); already coupled ones are synchronized instead."""
@@ -286,7 +286,7 @@ class SyncService:
                 if params.explicit:
                     passes.append(
                         await self._pass(
-                            table_mapping, one_way, params, trigger="retry", after=passes, dedupe=False
+                            table_mapping, one_way, params, trigger=Trigger.RETRY, after=passes, dedupe=False
                         )
                     )
             jobs += passes
@@ -312,7 +312,7 @@ class SyncService:
             crm_ids=(coupling.crm_id,) if winner is SyncDirection.FROM_CRM and coupling.crm_id else (),
             force=True,
         )
-        job = await self._pass(mapping, winner, params, trigger="conflict resolved", dedupe=False)
+        job = await self._pass(mapping, winner, params, trigger=Trigger.CONFLICT_RESOLVED, dedupe=False)
         return coupling, job
 
     async def after_coupling(self, mapping: str, from_crm: Collection[UUID] = ()) -> list[SyncJob]:
@@ -332,7 +332,7 @@ class SyncService:
                         table_mapping,
                         SyncDirection.TO_CRM,
                         params,
-                        trigger="created from the CRM",
+                        trigger=Trigger.CREATED_FROM_CRM,
                         dedupe=False,
                     )
                 )
@@ -360,7 +360,7 @@ class SyncService:
             )
             jobs.append(
                 await self._pass(
-                    mappings[name], direction, params, trigger="dependency coupled", dedupe=False
+                    mappings[name], direction, params, trigger=Trigger.DEPENDENCY_COUPLED, dedupe=False
                 )
             )
         return jobs
@@ -411,7 +411,7 @@ class SyncService:
                     SyncJob(
                         id=self._ids.new_id(),
                         kind=JobKind.UNCOUPLE,
-                        trigger="crm delete",
+                        trigger=Trigger.CRM_DELETE,
                         queued_at=now,
                         mapping=mapping.name,
                         direction=mapping.direction,
@@ -422,11 +422,11 @@ class SyncService:
                         total=1,
                         uncoupled=1 if removed else 0,
                         message=message,
-                        params={"crm_id": str(row_id)},
+                        params=UncoupleParams(crm_id=row_id),
                     )
                 )
         for name, erp_id in restore:
             await self.start_pass(
-                name, SyncDirection.TO_CRM, SyncParams(erp_ids=(erp_id,)), trigger="crm delete"
+                name, SyncDirection.TO_CRM, SyncParams(erp_ids=(erp_id,)), trigger=Trigger.CRM_DELETE
             )
         return touched

@@ -54,7 +54,7 @@ async def test_a_tick_syncs_every_due_mapping_after_its_prerequisites(
         str(j.id) for dep in effective_dependencies(mappings["CUSTOMER"], mappings) for j in by_mapping[dep]
     }
     assert prerequisites
-    assert prerequisites <= set(customer_to_crm.params["after_jobs"])
+    assert prerequisites <= {str(i) for i in customer_to_crm.params.after_jobs}
     assert {j.trigger for j in started} == {"schedule"}
     assert [j.mapping for j in started if j.kind is JobKind.STOCK] == ["ITEM-PRODUCT"]
 

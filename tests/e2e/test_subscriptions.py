@@ -12,6 +12,7 @@ from adapters.dataverse.simulator import DataverseSimulator
 from api.container import Container
 from domain.auth import Role
 from domain.jobs.model import JobKind, SyncJob
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
 from tests.e2e.test_full_sync import given_crm, given_erp
 from tests.support.erp import seed_mappings
@@ -31,7 +32,7 @@ async def integration(gql: GraphQLClient, keys: dict[Role, str], crm: DataverseS
 async def recorded_job(container: Container) -> SyncJob:
     """A customer sync recorded but not handed to the workers yet."""
     return await container.jobs.start(
-        JobKind.SYNC, "CUSTOMER", trigger="test", direction=SyncDirection.TO_CRM, enqueue=False
+        JobKind.SYNC, "CUSTOMER", trigger=Trigger.MANUAL, direction=SyncDirection.TO_CRM, enqueue=False
     )
 
 

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from adapters.queue.worker import stop_gracefully
 from adapters.settings import Settings
 from domain.clock import SystemClock, Uuid7Factory
 from domain.jobs.model import JobKind, JobStatus, SyncJob
+from domain.jobs.params import SyncParams
 from domain.jobs.runner import (
     MAX_ATTEMPTS,
     MAX_INTERRUPTIONS,
@@ -28,13 +30,14 @@ from domain.jobs.runner import (
     JobRunner,
 )
 from domain.jobs.service import JobService
+from domain.jobs.triggers import Trigger
 from tests.support.queues import redis_url, running_worker, unique_prefix
 from tests.support.waiting import eventually
 
 
 class Harness:
-    """A queue of one kind, a runner whose handler does what a job's params say,
-    and (for arq) a worker."""
+    """A queue of one kind, a runner whose handler does what `add` said of the job
+    (wait to be released, or ask to be run again `waits` times), and (for arq) a worker."""
 
     def __init__(self, kind: str, db: Database, *, time_limit: float = 3600.0) -> None:
         self.kind = kind
@@ -43,6 +46,8 @@ class Harness:
         self.runs: list[uuid.UUID] = []
         self.release = asyncio.Event()
         self.started = asyncio.Event()
+        self.waiting: set[uuid.UUID] = set()  # jobs that wait to be released
+        self.waits: dict[uuid.UUID, int] = {}  # how often a job asks to be run again
         self.runner = JobRunner(self.uow, self.clock, self.ids, {JobKind.SYNC: self._handle})
         self.settings = Settings(
             database_url="sqlite://",
@@ -67,23 +72,26 @@ class Harness:
     async def _handle(self, ctx: JobContext) -> None:
         self.runs.append(ctx.job.id)
         self.started.set()
-        if self.runs.count(ctx.job.id) <= ctx.job.params.get("waits", 0):
+        if self.runs.count(ctx.job.id) <= self.waits.get(ctx.job.id, 0):
             raise JobRetry(0.01, "waiting for another job", attempt=False)
-        if ctx.job.params.get("wait"):
+        if ctx.job.id in self.waiting:
             while not self.release.is_set():
                 await ctx.checkpoint(force=True)
                 await asyncio.sleep(0.02)
 
-    async def add(self, *, wait: bool = False, **fields: Any) -> SyncJob:
+    async def add(self, *, wait: bool = False, waits: int = 0, **fields: Any) -> SyncJob:
         job_id = self.ids.new_id()
+        if wait:
+            self.waiting.add(job_id)
+        self.waits[job_id] = waits
         job = SyncJob(
             id=job_id,
             kind=JobKind.SYNC,
-            trigger="test",
+            trigger=Trigger.MANUAL,
             queued_at=self.clock.now(),
             **{
                 "mapping": f"MAPPING {job_id.hex[-8:]}",  # a lane each, unless a test shares one
-                "params": {"wait": wait},
+                "params": SyncParams(),
                 **fields,
             },
         )
@@ -144,7 +152,7 @@ async def test_an_enqueued_job_runs_to_the_end(harness: Harness) -> None:
 
 
 async def test_waiting_for_another_job_uses_up_no_attempts(harness: Harness) -> None:
-    job = await harness.add(params={"waits": MAX_ATTEMPTS + 4})
+    job = await harness.add(waits=MAX_ATTEMPTS + 4)
     await harness.queue.enqueue(job)
     ended = await harness.ended(job.id)
     assert (ended.status, ended.attempts) == (JobStatus.SUCCEEDED, 1), ended.message
@@ -219,7 +227,7 @@ async def test_a_job_interrupted_by_its_worker_stopping_runs_again_to_the_end(ha
     await asyncio.wait_for(harness.started.wait(), 10)
     await harness.stop_worker()
     stopped = await harness.get(job.id)
-    assert (stopped.status, stopped.params["interruptions"]) == (JobStatus.QUEUED, 1)
+    assert (stopped.status, stopped.params.interruptions) == (JobStatus.QUEUED, 1)
     harness.release.set()
     await harness.start_worker()
     if harness.kind == "inprocess":  # embedded: requeued at the next start
@@ -244,7 +252,7 @@ async def test_a_job_past_its_time_limit_fails(database: Database) -> None:
 
 async def test_a_job_that_keeps_killing_its_worker_ends_failed(harness: Harness) -> None:
     job = await harness.add(status=JobStatus.RUNNING)
-    job.params["interruptions"] = MAX_INTERRUPTIONS
+    job.params = replace(job.params, interruptions=MAX_INTERRUPTIONS)
     async with harness.uow() as uow:
         await uow.jobs.save(job)
     await harness.queue.enqueue(job)

@@ -14,8 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.errors import is_unique_violation
 from adapters.db.models import JobLaneRow, JobRecordRow, SyncJobErrorRow, SyncJobRow
 from domain.clock import IdFactory
-from domain.jobs.model import JobError, JobKind, JobRecord, JobStatus, Outcome, RecordOutcome, SyncJob
+from domain.jobs.model import (
+    JobError,
+    JobKind,
+    JobRecord,
+    JobStatus,
+    Outcome,
+    RecordOutcome,
+    SyncJob,
+    params_from_json,
+)
 from domain.jobs.ports import DuplicateJobError
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
 
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
@@ -35,15 +45,16 @@ _STATE = (
 
 
 def job_from_row(row: SyncJobRow) -> SyncJob:
+    kind = JobKind(row.kind)
     return SyncJob(
         id=row.id,
-        kind=JobKind(row.kind),
-        trigger=row.trigger,
+        kind=kind,
+        trigger=Trigger(row.trigger),
         queued_at=row.queued_at,
         mapping=row.mapping_name,
         direction=SyncDirection(row.direction) if row.direction else None,
         status=JobStatus(row.status),
-        params=dict(row.params or {}),
+        params=params_from_json(kind, row.params),
         dedupe_key=row.dedupe_key,
         started_at=row.started_at,
         finished_at=row.finished_at,
@@ -67,6 +78,7 @@ def job_from_row(row: SyncJobRow) -> SyncJob:
 def _state(job: SyncJob) -> dict[str, Any]:
     values = {name: getattr(job, name) for name in _STATE}
     values["status"] = job.status.value
+    values["params"] = job.params.as_json()
     return values
 
 
@@ -83,7 +95,7 @@ class SqlJobStore:
             kind=job.kind.value,
             mapping_name=job.mapping,
             direction=job.direction.value if job.direction else None,
-            trigger=job.trigger,
+            trigger=job.trigger.value,
             dedupe_key=job.dedupe_key,
             queued_at=job.queued_at,
             **_state(job),

@@ -20,6 +20,8 @@ from domain.couplings.matching import criteria_for
 from domain.couplings.service import CoupleRequest, CouplingService, find_erp_record, require_mapping
 from domain.errors import ErrorCode, ValidationFailed
 from domain.jobs.model import JobKind, SyncJob
+from domain.jobs.params import MatchParams
+from domain.jobs.triggers import Trigger
 
 
 @strawberry.input
@@ -144,7 +146,10 @@ class CouplingsMutation:
         try:
             if input.all:
                 job = await container.start_job(
-                    JobKind.UNCOUPLE, input.mapping, trigger="manual", dedupe=f"uncouple:{input.mapping}"
+                    JobKind.UNCOUPLE,
+                    input.mapping,
+                    trigger=Trigger.MANUAL,
+                    dedupe=f"uncouple:{input.mapping}",
                 )
                 return SyncJobPayload(sync_job=SyncJobType.of(job))
             erp_id = parse_id(input.erp_id, "record") if input.erp_id else None
@@ -181,14 +186,14 @@ class CouplingsMutation:
             job = await container.start_job(
                 JobKind.MATCH,
                 mapping.name,
-                trigger="dry run" if input.dry_run else "manual",
+                trigger=Trigger.DRY_RUN if input.dry_run else Trigger.MANUAL,
                 dedupe=None if input.dry_run else f"match:{mapping.name}",
-                params={
-                    "criteria": [c.as_param() for c in criteria],
-                    "create_if_no_match": create,
-                    "sync_after": input.sync_after.value if input.sync_after else None,
-                    "dry_run": input.dry_run,
-                },
+                params=MatchParams(
+                    criteria=tuple(criteria),
+                    create_if_no_match=create,
+                    sync_after=input.sync_after,
+                    dry_run=input.dry_run,
+                ),
             )
         except ValidationFailed as failed:
             return SyncJobPayload(user_errors=user_errors(failed))

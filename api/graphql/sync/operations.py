@@ -18,6 +18,7 @@ from api.graphql.jobs.types import SyncJob, SyncJobPayload, SyncJobsPayload
 from domain.auth import Role
 from domain.couplings.service import find_erp_record, require_mapping
 from domain.errors import ErrorCode, ValidationFailed
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection as Direction
 from domain.stock import start_stock_push
 
@@ -113,7 +114,7 @@ class SyncMutation:
     async def push_stock(self, info: Info) -> SyncJobPayload:
         container = info.context.container
         try:
-            job = await start_stock_push(container.uow, container.jobs, trigger="manual")
+            job = await start_stock_push(container.uow, container.jobs, trigger=Trigger.MANUAL)
         except ValidationFailed as failed:
             return SyncJobPayload(user_errors=user_errors(failed))
         return SyncJobPayload.started([job])

@@ -219,5 +219,5 @@ async def test_sigterm_gives_running_jobs_their_grace_then_puts_them_back_in_the
             worker.send_signal(signal.SIGTERM)
             assert worker.wait(30) == 0
     stopped = await customer_job(container)
-    assert (stopped.id, stopped.status, stopped.params["interruptions"]) == (job.id, JobStatus.QUEUED, 1)
+    assert (stopped.id, stopped.status, stopped.params.interruptions) == (job.id, JobStatus.QUEUED, 1)
     assert await container.queue.holds(job.id)  # type: ignore[attr-defined]
