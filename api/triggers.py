@@ -33,7 +33,7 @@ class ChangeTriggers:
         *,
         delay: float,
         enabled: Callable[[], object],
-        push_stock: Callable[[str], Awaitable[SyncJob]] | None = None,
+        push_stock: Callable[[Trigger], Awaitable[SyncJob]] | None = None,
     ) -> None:
         self._uow = uow
         self._sync = sync
@@ -96,7 +96,7 @@ class ChangeTriggers:
         """Queue a stock push; False while a running one might have read past the moves."""
         assert self._push_stock is not None
         try:
-            job = await self._push_stock("stock moves")
+            job = await self._push_stock(Trigger.STOCK_MOVES)
         except ValidationFailed:
             return True  # ITEM-PRODUCT is not enabled: there is nothing to push to
         return job.status is JobStatus.QUEUED

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.support import add_customers, connected_container, crm_process, erp_database, peak_rss_mb
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
 
 
@@ -37,7 +38,7 @@ async def main(args: argparse.Namespace) -> None:
             before = stats.requests
             started = time.perf_counter()
             jobs = await container.sync.run_mapping(
-                "CUSTOMER", SyncDirection.TO_CRM, full=True, trigger="bench"
+                "CUSTOMER", SyncDirection.TO_CRM, full=True, trigger=Trigger.BENCH
             )
             await container.queue.drain()  # type: ignore[attr-defined]
             seconds = time.perf_counter() - started

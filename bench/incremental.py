@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from adapters.db.repositories.financials import SqlErpStore
 from bench.support import add_customers, connected_container, crm_process, erp_database
 from domain.financials.service import FinancialsService
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
 
 ROUNDS = 5
@@ -34,7 +35,7 @@ async def measure(size: int, changed: int, database_url: str | None) -> float:
         try:
             await add_customers(container, size, prefix=f"S{size}-")
             await container.sync.run_mapping(
-                "CUSTOMER", SyncDirection.BIDIRECTIONAL, full=True, trigger="setup"
+                "CUSTOMER", SyncDirection.BIDIRECTIONAL, full=True, trigger=Trigger.BENCH_SETUP
             )
             await container.queue.drain()  # type: ignore[attr-defined]
             crm = await container.crm.client()
@@ -52,7 +53,7 @@ async def measure(size: int, changed: int, database_url: str | None) -> float:
                 for account in accounts:
                     await crm.update("account", account.id, {"telephone1": f"+45 {round_no:04d}"})
                 started = time.perf_counter()
-                await container.sync.run_mapping("CUSTOMER", trigger="bench")
+                await container.sync.run_mapping("CUSTOMER", trigger=Trigger.BENCH)
                 await container.queue.drain()  # type: ignore[attr-defined]
                 timings.append(time.perf_counter() - started)
             return statistics.median(timings)
