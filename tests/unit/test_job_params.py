@@ -73,8 +73,8 @@ def test_a_job_without_params_gets_its_kinds_defaults_and_refuses_another_kinds(
     assert job.params == StockParams()
     with pytest.raises(TypeError):
         SyncJob(
-            id=A, kind=JobKind.STOCK, trigger=Trigger.SCHEDULE, queued_at=None, params=SyncParams(full=True)
-        )  # type: ignore[arg-type]
+            id=A, kind=JobKind.STOCK, trigger=Trigger.SCHEDULE, queued_at=AT, params=SyncParams(full=True)
+        )
 
 
 def test_trigger_values_are_those_stored_and_shown() -> None:
