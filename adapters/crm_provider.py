@@ -15,7 +15,7 @@ from adapters.db.models import ConnectionRow
 from adapters.settings import Settings
 from domain.connection.model import CrmCredentials
 from domain.connection.ports import CrmClientFactory
-from domain.crm import CrmClient
+from domain.crm_admin import CrmClient
 from domain.errors import ErrorCode, ValidationFailed
 
 CONNECTION_ID = 1

@@ -60,7 +60,7 @@ class CrmRow:
 
     `attributes` holds the columns that were read, lookups as `Lookup` under the
     lookup's own name (``parentaccountid``, not ``_parentaccountid_value``).
-    `etag` is opaque; pass it back to `CrmClient.update` for optimistic concurrency.
+    `etag` is opaque; pass it back to `CrmRows.update` for optimistic concurrency.
     """
 
     entity: str
@@ -97,35 +97,6 @@ class WhoAmI:
     user_id: UUID
     business_unit_id: UUID
     organization_id: UUID
-
-
-@dataclass(frozen=True, slots=True)
-class SecurityRole:
-    id: UUID
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class SystemUser:
-    """A CRM user with the security roles assigned to it directly."""
-
-    id: UUID
-    full_name: str | None
-    domain_name: str | None
-    email: str | None
-    is_disabled: bool
-    is_licensed: bool
-    is_integration_user: bool
-    access_mode: int | None
-    application_id: UUID | None
-    roles: tuple[SecurityRole, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class InstalledSolution:
-    unique_name: str
-    version: str
-    installed_on: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,17 +278,18 @@ def format_datetime(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class CrmClient(Protocol):
-    """Reads and writes Dynamics 365 Sales rows; every call may raise `CrmError`.
+class CrmRows(Protocol):
+    """Row access: what the sync passes, matching and the stock push ask of the CRM.
+    Every call may raise `CrmError`.
 
     Calls are retried inside the client where retrying is safe (transient errors,
-    429 with Retry-After); what reaches the caller has exhausted that budget."""
+    429 with Retry-After); what reaches the caller has exhausted that budget. The
+    caller's identity and choice columns' options are here too: a pass from the CRM
+    tells its own writes by the caller's user id, and option mappings sync options
+    as values. Setup and administration are `domain.crm_admin.CrmAdmin`."""
 
     async def who_am_i(self) -> WhoAmI:
         """The calling user; the cheapest way to test a connection."""
-
-    async def version(self) -> str:
-        """The CRM's version (the RetrieveVersion function), e.g. ``"9.2.25044.170"``."""
 
     async def get(self, entity: str, id: UUID, select: Sequence[str] | None = None) -> CrmRow | None:
         """The row, or None when it does not exist. `select` limits the columns read."""
@@ -381,26 +353,8 @@ class CrmClient(Protocol):
         nothing, and the first error raises. Not atomic: every operation is tried and
         the results carry each one's error."""
 
-    async def system_users(self, *, filter: str | None = None) -> list[SystemUser]:
-        """Users (optionally filtered with OData) with their directly assigned roles."""
-
-    async def user_roles(self, user_id: UUID) -> list[SecurityRole]: ...
-
-    async def roles(self, *, name: str | None = None) -> list[SecurityRole]:
-        """Security roles, optionally only those with this exact name."""
-
-    async def associate_role(self, user_id: UUID, role_id: UUID) -> None:
-        """Assign a security role to a user (needs System Administrator)."""
-
-    async def import_solution(self, zip_bytes: bytes, *, overwrite_customizations: bool = True) -> None:
-        """Import a solution package (needs System Administrator)."""
-
-    async def installed_solutions(self) -> list[InstalledSolution]: ...
-
     async def option_set(self, entity: str, attribute: str) -> list[OptionValue]:
         """The options of a choice column, e.g. ``("account", "paymenttermscode")``."""
 
     async def insert_option_value(self, entity: str, attribute: str, label: str) -> int:
         """Add an option to a choice column; returns the value the CRM gave it."""
-
-    async def close(self) -> None: ...

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
 
-from domain.crm import CrmClient, CrmErrorClass, CrmTransientError, Update
+from domain.crm import CrmErrorClass, CrmRows, CrmTransientError, Update
 from domain.errors import ErrorCode, ValidationFailed
 from domain.jobs.model import ErrorClass, JobKind, Outcome, SyncJob
 from domain.jobs.runner import JobContext
@@ -69,7 +69,7 @@ class StockStore(Protocol):
         items when None), in item order, after `after_item_no`, at most `limit`."""
 
 
-async def run_stock_push(ctx: JobContext, store: StockStore, crm: CrmClient) -> None:
+async def run_stock_push(ctx: JobContext, store: StockStore, crm: CrmRows) -> None:
     """The STOCK job: page by page, one `$batch` of updates per page."""
     last = await store.last_push_started()
     since = None if last is None else last - OVERLAP
@@ -89,7 +89,7 @@ async def run_stock_push(ctx: JobContext, store: StockStore, crm: CrmClient) -> 
     ctx.job.total = ctx.job.processed
 
 
-async def _push(ctx: JobContext, crm: CrmClient, levels: Sequence[StockLevel]) -> None:
+async def _push(ctx: JobContext, crm: CrmRows, levels: Sequence[StockLevel]) -> None:
     operations = [
         Update("product", level.product_id, {QUANTITY_ON_HAND: level.quantity_on_hand}) for level in levels
     ]

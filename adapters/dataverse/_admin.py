@@ -10,15 +10,8 @@ from uuid import UUID, uuid4
 from adapters.dataverse._core import Core
 from adapters.dataverse._http import Attempts
 from adapters.dataverse._values import parse_datetime
-from domain.crm import (
-    CrmDuplicateError,
-    InstalledSolution,
-    OptionValue,
-    SecurityRole,
-    SystemUser,
-    WhoAmI,
-    odata_literal,
-)
+from domain.crm import CrmDuplicateError, OptionValue, WhoAmI, odata_literal
+from domain.crm_admin import InstalledSolution, SecurityRole, SystemUser
 
 _USER_COLUMNS = (
     "systemuserid,fullname,domainname,internalemailaddress,isdisabled,islicensed,"

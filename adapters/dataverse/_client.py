@@ -1,4 +1,4 @@
-"""`DataverseClient`: the `CrmClient` port over the Dataverse Web API."""
+"""`DataverseClient`: the CRM ports (`CrmRows`, `CrmAdmin`) over the Dataverse Web API."""
 
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ from adapters.dataverse._core import Core
 from adapters.dataverse._http import RequestStats
 from adapters.dataverse._reads import ReadsMixin
 from adapters.dataverse._schema import EntitySpec
-from domain.crm import CrmClient
+from domain.crm import CrmRows
+from domain.crm_admin import CrmAdmin, CrmClient
 
 
 class DataverseClient(ReadsMixin, BulkMixin, BatchMixin, AdminMixin):
     """Async client of one Dataverse environment (or the simulator), implementing
-    `domain.crm.CrmClient`.
+    `domain.crm.CrmRows` and `domain.crm_admin.CrmAdmin` (together `CrmClient`).
 
     :param config: where and how (timeouts, retries, concurrency, page sizes).
     :param transport: an httpx transport, e.g. ``httpx.MockTransport`` in tests.
@@ -77,4 +78,12 @@ class DataverseClient(ReadsMixin, BulkMixin, BatchMixin, AdminMixin):
 
 
 def _implements_the_port(client: DataverseClient) -> CrmClient:
-    return client  # mypy checks DataverseClient against the CrmClient protocol here
+    return client  # mypy checks DataverseClient against the whole CrmClient protocol here
+
+
+def _implements_row_access(client: DataverseClient) -> CrmRows:
+    return client  # … and against each narrow port, so a drift names the port it breaks
+
+
+def _implements_administration(client: DataverseClient) -> CrmAdmin:
+    return client

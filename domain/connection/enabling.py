@@ -26,7 +26,8 @@ from domain.connection.solution import (
 )
 from domain.connection.state import require_connection, require_tested
 from domain.connection.users import CheckFailed, find_user
-from domain.crm import CrmClient, CrmError, odata_literal
+from domain.crm import CrmError, CrmRows, odata_literal
+from domain.crm_admin import CrmAdmin
 from domain.errors import ErrorCode, ValidationFailed
 from domain.financials.tables import table
 from domain.mappings.service import seed_mappings
@@ -81,7 +82,7 @@ async def enable(service: ConnectionService, options: EnableOptions) -> CrmConne
     return enabled
 
 
-async def _require_currency(crm: CrmClient, code: str) -> None:
+async def _require_currency(crm: CrmRows, code: str) -> None:
     where = f"isocurrencycode eq {odata_literal(code)}"
     async for page in crm.query("transactioncurrency", filter=where, select=["isocurrencycode"], top=1):
         if page:
@@ -95,7 +96,7 @@ async def _require_currency(crm: CrmClient, code: str) -> None:
 
 
 async def _sales_order_user(
-    crm: CrmClient, connection: CrmConnection, plan: EnablePlan
+    crm: CrmAdmin, connection: CrmConnection, plan: EnablePlan
 ) -> tuple[str | None, UUID | None]:
     """The CRM user handling sales order integration: the one named, else the one
     chosen before, else the integration user."""
@@ -120,7 +121,7 @@ async def _sales_order_user(
 
 
 async def _item_availability(
-    uow: SetupUnitOfWork, crm: CrmClient, connection: CrmConnection, plan: EnablePlan, public_url: str
+    uow: SetupUnitOfWork, crm: CrmRows, connection: CrmConnection, plan: EnablePlan, public_url: str
 ) -> UUID | None:
     """A fresh AVAILABILITY key in the CRM's connection row (the previous key is
     revoked), or, when switched off, no key and an empty row."""

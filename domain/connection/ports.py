@@ -10,7 +10,7 @@ from uuid import UUID
 
 from domain.auth import Role
 from domain.connection.model import CrmConnection, CrmCredentials
-from domain.crm import CrmClient
+from domain.crm_admin import CrmClient
 from domain.financials.ports import ErpStore
 from domain.mappings.ports import MappingStore
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.connection.solution import INTEGRATION_ROLES
-from domain.crm import CrmClient, Lookup, SystemUser, WhoAmI, odata_literal
+from domain.crm import Lookup, WhoAmI, odata_literal
+from domain.crm_admin import CrmAdmin, CrmClient, SystemUser
 
 SYSTEM_ADMINISTRATOR = "System Administrator"
 
@@ -34,7 +35,7 @@ def describe(user: SystemUser) -> str:
     return f"{name!r} ({user.id})"
 
 
-async def find_user(crm: CrmClient, identity: str) -> SystemUser | None:
+async def find_user(crm: CrmAdmin, identity: str) -> SystemUser | None:
     """The one user `identity` names; CheckFailed when it names several."""
     users = await crm.system_users(filter=user_filter(identity))
     if len(users) > 1:
@@ -43,7 +44,7 @@ async def find_user(crm: CrmClient, identity: str) -> SystemUser | None:
 
 
 async def check_integration_user(
-    crm: CrmClient, identity: str | None, me: WhoAmI, *, client_id: str, solution_installed: bool
+    crm: CrmAdmin, identity: str | None, me: WhoAmI, *, client_id: str, solution_installed: bool
 ) -> SystemUser:
     """The integration user, if it meets every requirement: it exists, it is the
     application user Couplet signs in as (Couplet writes as that user, and a sync

@@ -17,7 +17,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from domain.couplings.model import Coupling
-from domain.crm import CrmClient, Lookup
+from domain.crm import CrmRows, Lookup
 from domain.errors import ErrorCode, FieldError, ValidationFailed
 from domain.filters import matches, parse
 from domain.financials.records import ErpRecord
@@ -107,7 +107,7 @@ class CrmIndex:
 
 
 async def build_index(
-    crm: CrmClient, mapping: TableMapping, criteria: list[Criterion], coupled: set[UUID] | set[int]
+    crm: CrmRows, mapping: TableMapping, criteria: list[Criterion], coupled: set[UUID] | set[int]
 ) -> CrmIndex:
     groups: dict[int, list[Criterion]] = defaultdict(list)
     for c in criteria:
@@ -158,7 +158,7 @@ async def _erp_values(
 
 async def run_match(
     ctx: JobContext,
-    crm: CrmClient,
+    crm: CrmRows,
     on_coupled: CoupledHook | None = None,
     on_unmatched: UnmatchedHook | None = None,
 ) -> None:

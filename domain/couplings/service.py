@@ -14,7 +14,7 @@ from domain.clock import Clock, IdFactory
 from domain.couplings.model import Coupling
 from domain.couplings.ports import DuplicateCouplingError
 from domain.couplings.prerequisites import missing_prerequisites
-from domain.crm import CrmClient, CrmError
+from domain.crm import CrmError, CrmRows
 from domain.errors import ErrorCode, ValidationFailed
 from domain.filters import matches, parse
 from domain.financials.records import ErpRecord
@@ -83,7 +83,7 @@ def crm_refusals() -> Iterator[None]:
 
 
 class CouplingService:
-    def __init__(self, uow: UnitOfWorkFactory, crm: CrmClient, clock: Clock, ids: IdFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, crm: CrmRows, clock: Clock, ids: IdFactory) -> None:
         self._uow = uow
         self._crm = crm
         self._clock = clock

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 
 from domain.clock import Clock
-from domain.crm import CrmClient
+from domain.crm import CrmRows
 from domain.errors import ErrorCode, ValidationFailed
 from domain.filters import parse
 from domain.financials.tables import table
@@ -29,7 +29,7 @@ from domain.sync.service import SyncService
 from domain.uow import UnitOfWork, UnitOfWorkFactory
 
 TRIGGER = Trigger.FULL_SYNC  # the review's jobs are known by it
-CrmProvider = Callable[[], Awaitable[CrmClient]]
+CrmProvider = Callable[[], Awaitable[CrmRows]]
 Changed = Callable[[int], Awaitable[None]]
 EMPTY_UNIT_GROUPS = 1  # an org starts with one default unit group; that counts as empty (BC ref §5.3)
 
@@ -92,7 +92,7 @@ class FullSyncService:
         await self._announce(version)
         return lines
 
-    async def _recommend(self, mapping: TableMapping, crm: CrmClient) -> Recommendation:
+    async def _recommend(self, mapping: TableMapping, crm: CrmRows) -> Recommendation:
         spec = table(mapping.erp_table)
         async with self._uow() as uow:
             erp_rows = await uow.erp.count_matching(

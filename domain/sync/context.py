@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.couplings.model import Coupling
-from domain.crm import CrmClient
+from domain.crm import CrmRows
 from domain.jobs.params import SyncParams
 from domain.jobs.runner import JobContext
 from domain.mappings.model import FieldMapping, SyncDirection, TableMapping, UpdateConflictResolution
@@ -24,7 +24,7 @@ records a CRM → ERP pass coupled, whose own values go back to the CRM)."""
 @dataclass
 class SyncContext:
     job: JobContext
-    crm: CrmClient
+    crm: CrmRows
     mapping: TableMapping
     mappings: Mapping[str, TableMapping]
     direction: SyncDirection

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from uuid import UUID
 
-from domain.crm import CrmClient, CrmRow, Lookup
+from domain.crm import CrmRow, CrmRows, Lookup
 from domain.financials.tables import TableSpec, table
 from domain.mappings.model import SyncDirection, TableMapping, Transform, TransformKind
 from domain.sync.fields import Translations, Unresolved, crm_to_erp, translations_to_erp
@@ -49,9 +49,7 @@ def child_mappings(mapping: TableMapping, mappings: Mapping[str, TableMapping]) 
     ]
 
 
-async def read_lines(
-    crm: CrmClient, child: TableMapping, parents: Sequence[UUID]
-) -> dict[UUID, list[CrmRow]]:
+async def read_lines(crm: CrmRows, child: TableMapping, parents: Sequence[UUID]) -> dict[UUID, list[CrmRow]]:
     """The CRM lines of these documents, by document, in line order."""
     link = PARENT_LINK[child.crm_entity]
     select = {f.crm_attribute for f in child.fields if f.enabled and f.crm_attribute}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.couplings.prerequisites import local_currency
-from domain.crm import CrmClient, CrmThrottledError, CrmTransientError
+from domain.crm import CrmRows, CrmThrottledError, CrmTransientError
 from domain.jobs.params import SyncParams
 from domain.jobs.runner import JobContext, JobRetry
 from domain.mappings.model import SyncDirection
@@ -23,7 +23,7 @@ def retry_later(error: CrmTransientError, attempts: int) -> JobRetry:
     return JobRetry(min(MAX_BACKOFF, 5.0 * 2**attempts), f"the CRM is unavailable: {error}")
 
 
-async def run_sync(ctx: JobContext, crm: CrmClient, on_coupled: CoupledHook | None = None) -> None:
+async def run_sync(ctx: JobContext, crm: CrmRows, on_coupled: CoupledHook | None = None) -> None:
     job = ctx.job
     params = job.params_as(SyncParams)
     async with ctx.uow() as uow:

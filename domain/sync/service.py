@@ -11,7 +11,7 @@ from uuid import UUID
 from domain.clock import Clock, IdFactory, Uuid7Factory
 from domain.couplings.model import Coupling, Side, SyncResult
 from domain.couplings.service import find_erp_record, require_mapping
-from domain.crm import CrmClient
+from domain.crm import CrmRows
 from domain.errors import ErrorCode, ValidationFailed
 from domain.financials.tables import table
 from domain.jobs.model import ErrorClass, JobKind, JobStatus, SyncJob
@@ -131,7 +131,7 @@ class SyncService:
         erp_key: str | None = None,
         crm_id: UUID | None = None,
         direction: SyncDirection | None = None,
-        crm: CrmClient | None = None,
+        crm: CrmRows | None = None,
         trigger: Trigger = Trigger.MANUAL,
     ) -> list[SyncJob]:
         """Synchronize one coupled record now, writing every mapped value. Without a
@@ -207,7 +207,7 @@ class SyncService:
         return coupling
 
     async def _recommend(
-        self, mapping: TableMapping, coupling: Coupling, erp_modified: datetime | None, crm: CrmClient | None
+        self, mapping: TableMapping, coupling: Coupling, erp_modified: datetime | None, crm: CrmRows | None
     ) -> SyncDirection:
         if mapping.direction is not SyncDirection.BIDIRECTIONAL:
             return mapping.direction

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from adapters.dataverse import DataverseClient, DataverseConfig
 from adapters.dataverse.simulator import DEFAULT_TENANT, DataverseSimulator
-from domain.crm import CrmClient
+from domain.crm_admin import CrmClient
 from tests.support.graphql import GraphQLClient
 
 INTEGRATION_APP = ("couplet-sync", "integration-s3cret-Qx7")

@@ -12,7 +12,6 @@ import pytest
 
 from domain.crm import (
     Create,
-    CrmClient,
     CrmConcurrencyError,
     CrmDuplicateError,
     CrmErrorClass,
@@ -26,6 +25,7 @@ from domain.crm import (
     Update,
     Upsert,
 )
+from domain.crm_admin import CrmClient
 from tests.integration.dataverse.solution_package import solution_zip
 
 
