@@ -9,12 +9,14 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.engine import WRITE_OPTION, Database
+from adapters.db.repositories.coupling_records import SqlDeletionMarks, SqlOutcomeHistory, SqlParkedRecords
 from adapters.db.repositories.couplings import SqlCouplingStore
 from adapters.db.repositories.financials import SqlErpStore
 from adapters.db.repositories.fullsync import SqlFullSyncStore
 from adapters.db.repositories.jobs import SqlJobStore
 from adapters.db.repositories.mappings import SqlMappingStore
 from domain.clock import Clock, IdFactory
+from domain.uow import UnitOfWork
 
 
 class SqlUnitOfWork:
@@ -24,6 +26,9 @@ class SqlUnitOfWork:
     erp: SqlErpStore
     mappings: SqlMappingStore
     couplings: SqlCouplingStore
+    parked: SqlParkedRecords
+    deletion_marks: SqlDeletionMarks
+    history: SqlOutcomeHistory
     jobs: SqlJobStore
     full_sync: SqlFullSyncStore
 
@@ -49,6 +54,9 @@ class SqlUnitOfWork:
         self.erp = SqlErpStore(self._session)
         self.mappings = SqlMappingStore(self._session, self._clock, self._ids)
         self.couplings = SqlCouplingStore(self._session, self._ids)
+        self.parked = SqlParkedRecords(self._session, self._ids)
+        self.deletion_marks = SqlDeletionMarks(self._session, self._ids)
+        self.history = SqlOutcomeHistory(self._session, self._ids)
         self.jobs = SqlJobStore(self._session, self._ids)
         self.full_sync = SqlFullSyncStore(self._session, self._clock)
         return self
@@ -64,3 +72,7 @@ class SqlUnitOfWork:
                 await session.rollback()
         finally:
             await session.close()
+
+
+def _implements_the_port(uow: SqlUnitOfWork) -> UnitOfWork:
+    return uow  # mypy checks SqlUnitOfWork (and so every store on it) against the port here

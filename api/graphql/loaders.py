@@ -8,7 +8,7 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from adapters.db.repositories.couplings import SqlCouplingStore
+from adapters.db.repositories.couplings import SqlCouplingFigures, SqlCouplingStore
 from adapters.db.repositories.financials import SqlErpStore
 from adapters.db.repositories.jobs import JobReads
 from adapters.db.repositories.mappings import SqlMappingStore
@@ -41,7 +41,7 @@ class Loaders:
 
     async def _load_figures(self, names: Sequence[str]) -> list[CouplingFigures]:
         async with self._container.db.read() as session:
-            found = await SqlCouplingStore(session, self._container.ids).figures(names)
+            found = await SqlCouplingFigures(session).figures(names)
         return [found[n] for n in names]
 
     async def _load_last_jobs(self, names: Sequence[str]) -> list[SyncJob | None]:

@@ -1,4 +1,6 @@
-"""Where couplings and their history are kept."""
+"""Where couplings and what hangs off them are kept, one port per use: the couplings
+themselves, records parked until a prerequisite is coupled, marks of deleted
+counterparts, the outcome history, and the figures the API shows."""
 
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ class CouplingFigures:
 
 
 class CouplingStore(Protocol):
+    """The couplings themselves: which ERP record is which CRM row (or option) in a
+    table mapping, found by either side, added, saved and removed."""
+
     async def get(self, coupling_id: UUID) -> Coupling | None: ...
 
     async def by_erp(self, mapping: str, erp_id: UUID) -> Coupling | None: ...
@@ -41,12 +46,6 @@ class CouplingStore(Protocol):
 
     async def skipped_of(self, mapping: str) -> list[Coupling]: ...
 
-    async def park(self, records: Sequence[ParkedRecord]) -> None: ...
-
-    async def parked_waiting_for(self, mapping: str) -> list[ParkedRecord]: ...
-
-    async def unpark(self, mapping: str, direction: SyncDirection, record_ids: Collection[UUID]) -> None: ...
-
     async def add(self, coupling: Coupling) -> None:
         """Insert; raises DuplicateCouplingError when either side is already coupled."""
 
@@ -57,20 +56,6 @@ class CouplingStore(Protocol):
     async def add_new(self, couplings: Sequence[Coupling]) -> set[UUID]:
         """Insert those that clash with no existing coupling; the ids of the others
         (a side was coupled meanwhile, e.g. by hand)."""
-
-    async def mark_deleted_counterparts(
-        self, mapping: str, side: Side, records: Sequence[tuple[UUID, str]]
-    ) -> None:
-        """These records' counterparts were deleted and their couplings removed:
-        automatic syncs must not create new counterparts for them."""
-
-    async def deleted_counterparts(self, mapping: str, side: Side, record_ids: Collection[UUID]) -> set[UUID]:
-        """Which of these records carry a deleted-counterpart mark."""
-
-    async def forget_deleted_counterparts(
-        self, mapping: str, side: Side, record_ids: Collection[UUID]
-    ) -> None:
-        """A user asked for these records' counterparts: the marks go."""
 
     async def save(self, coupling: Coupling) -> None: ...
 
@@ -97,6 +82,44 @@ class CouplingStore(Protocol):
 
     async def erp_ids_for_options(self, mapping: str, values: Collection[int]) -> dict[int, UUID]: ...
 
-    async def figures(self, mappings: Sequence[str]) -> dict[str, CouplingFigures]: ...
+
+class ParkedRecords(Protocol):
+    """Records a pass could not sync yet because a record they refer to (in another
+    mapping) is not coupled; released when that mapping's pass couples it."""
+
+    async def park(self, records: Sequence[ParkedRecord]) -> None: ...
+
+    async def parked_waiting_for(self, mapping: str) -> list[ParkedRecord]: ...
+
+    async def unpark(self, mapping: str, direction: SyncDirection, record_ids: Collection[UUID]) -> None: ...
+
+
+class DeletionMarks(Protocol):
+    """Records whose counterpart was deleted (and coupling removed): automatic syncs
+    leave them alone until a user asks for a counterpart."""
+
+    async def mark_deleted_counterparts(
+        self, mapping: str, side: Side, records: Sequence[tuple[UUID, str]]
+    ) -> None:
+        """These records' counterparts were deleted and their couplings removed:
+        automatic syncs must not create new counterparts for them."""
+
+    async def deleted_counterparts(self, mapping: str, side: Side, record_ids: Collection[UUID]) -> set[UUID]:
+        """Which of these records carry a deleted-counterpart mark."""
+
+    async def forget_deleted_counterparts(
+        self, mapping: str, side: Side, record_ids: Collection[UUID]
+    ) -> None:
+        """A user asked for these records' counterparts: the marks go."""
+
+
+class OutcomeHistory(Protocol):
+    """What each sync did to each coupling, newest last (the coupling's history)."""
 
     async def add_history(self, entries: Sequence[OutcomeEntry]) -> None: ...
+
+
+class CouplingFigureReader(Protocol):
+    """Counts per mapping for the API (coupled, failed, skipped): the read side."""
+
+    async def figures(self, mappings: Sequence[str]) -> dict[str, CouplingFigures]: ...

@@ -111,7 +111,7 @@ async def _page(sc: SyncContext, rows: Sequence[CrmRow], *, forced: bool) -> Non
         deleted = await uow.erp.tombstones_of(spec.name, missing) if missing else {}
         uncoupled = [r.id for r in rows if r.id not in couplings]
         left = (
-            await uow.couplings.deleted_counterparts(mapping.name, Side.CRM, uncoupled)
+            await uow.deletion_marks.deleted_counterparts(mapping.name, Side.CRM, uncoupled)
             if uncoupled and sc.creates
             else set()
         )

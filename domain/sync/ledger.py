@@ -200,12 +200,12 @@ class Ledger:
         if self.removed:
             await uow.couplings.remove(self.removed)
         for side, records in self.left.items():
-            await uow.couplings.mark_deleted_counterparts(self.sc.mapping.name, side, records)
-        await uow.couplings.add_history(self.history)
+            await uow.deletion_marks.mark_deleted_counterparts(self.sc.mapping.name, side, records)
+        await uow.history.add_history(self.history)
         if self.parked:
-            await uow.couplings.park(self.parked)
+            await uow.parked.park(self.parked)
         if self.unparked:
-            await uow.couplings.unpark(self.sc.mapping.name, self.direction, self.unparked)
+            await uow.parked.unpark(self.sc.mapping.name, self.direction, self.unparked)
 
     async def done(self) -> None:
         """After the commit: note new couplings (records parked for them are released

@@ -242,7 +242,7 @@ class SyncService:
                 "mapping", f"{name} does not sync {direction.value}", ErrorCode.INVALID_VALUE
             )
         async with self._uow() as uow:  # asked for by a user: a deleted counterpart no longer holds it back
-            await uow.couplings.forget_deleted_counterparts(
+            await uow.deletion_marks.forget_deleted_counterparts(
                 name, Side.ERP if direction is SyncDirection.TO_CRM else Side.CRM, ids
             )
         params = SyncParams(
@@ -342,7 +342,7 @@ class SyncService:
         """Records parked because they waited for a coupling in `coupled_in` are
         synchronized again now."""
         async with self._uow() as uow:
-            parked = await uow.couplings.parked_waiting_for(coupled_in)
+            parked = await uow.parked.parked_waiting_for(coupled_in)
             mappings = {m.name: m for m in await uow.mappings.all()}
         groups: dict[tuple[str, SyncDirection, bool], set[UUID]] = defaultdict(set)
         for record in parked:
@@ -394,7 +394,7 @@ class SyncService:
                 if removed:
                     await uow.couplings.remove([coupling.id])
                     if mapping.direction.covers(SyncDirection.TO_CRM):
-                        await uow.couplings.mark_deleted_counterparts(
+                        await uow.deletion_marks.mark_deleted_counterparts(
                             mapping.name, Side.ERP, [(coupling.erp_id, f"{label} was deleted in the CRM")]
                         )
                     message = f"{label} was deleted in the CRM; the ERP record is kept and uncoupled"

@@ -171,7 +171,7 @@ async def _page(sc: SyncContext, spec: TableSpec, records: Sequence[ErpRecord], 
         tables = await translations_to_crm(uow, mapping, sc.mappings, records, sc.lcy)
         uncoupled = [r.id for r in records if r.id not in couplings]
         left = (
-            await uow.couplings.deleted_counterparts(mapping.name, Side.ERP, uncoupled)
+            await uow.deletion_marks.deleted_counterparts(mapping.name, Side.ERP, uncoupled)
             if uncoupled and sc.creates
             else set()
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,25 +11,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import is_unique_violation
-from adapters.db.models import CouplingRow, DeletedCounterpartRow, ParkedRecordRow, SyncOutcomeRow
+from adapters.db.models import CouplingRow, SyncOutcomeRow
+from adapters.db.repositories.coupling_records import SqlDeletionMarks
 from domain.clock import IdFactory
-from domain.couplings.model import (
-    Coupling,
-    CouplingSide,
-    MissingPrerequisite,
-    OutcomeEntry,
-    ParkedRecord,
-    Side,
-    SyncResult,
+from domain.couplings.model import Coupling, CouplingSide, MissingPrerequisite, Side, SyncResult
+from domain.couplings.ports import (
+    CouplingFigureReader,
+    CouplingFigures,
+    CouplingStore,
+    DuplicateCouplingError,
 )
-from domain.couplings.ports import CouplingFigures, DuplicateCouplingError
 from domain.mappings.model import SyncDirection
 
 IN_CHUNK = 500
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 FAILED = SyncResult.FAILURE.value
@@ -107,6 +100,7 @@ class SqlCouplingStore:
     def __init__(self, session: AsyncSession, ids: IdFactory) -> None:
         self.session = session
         self._ids = ids
+        self._marks = SqlDeletionMarks(session, ids)  # coupling a record forgets its mark
 
     async def _one(self, *where: sa.ColumnElement[bool]) -> Coupling | None:
         row = (await self.session.execute(sa.select(CouplingRow).where(*where))).scalar_one_or_none()
@@ -192,61 +186,6 @@ class SqlCouplingStore:
         )
         return [_coupling(r) for r in (await self.session.execute(stmt)).scalars()]
 
-    async def park(self, records: Sequence[ParkedRecord]) -> None:
-        for r in records:
-            exists = await self.session.execute(
-                sa.select(ParkedRecordRow.id).where(
-                    ParkedRecordRow.mapping_name == r.mapping,
-                    ParkedRecordRow.direction == r.direction.value,
-                    ParkedRecordRow.record_id == r.record_id,
-                    ParkedRecordRow.waiting_for == r.waiting_for,
-                )
-            )
-            if exists.first() is None:
-                await self.session.execute(
-                    sa.insert(ParkedRecordRow).values(
-                        id=self._ids.new_id(),
-                        mapping_name=r.mapping,
-                        direction=r.direction.value,
-                        record_id=r.record_id,
-                        waiting_for=r.waiting_for,
-                        key=r.key[:200],
-                        parked_at=_now(),
-                        create=r.create,
-                    )
-                )
-            elif r.create:
-                await self.session.execute(
-                    sa.update(ParkedRecordRow)
-                    .where(
-                        ParkedRecordRow.mapping_name == r.mapping,
-                        ParkedRecordRow.direction == r.direction.value,
-                        ParkedRecordRow.record_id == r.record_id,
-                        ParkedRecordRow.waiting_for == r.waiting_for,
-                    )
-                    .values(create=True)
-                )
-
-    async def parked_waiting_for(self, mapping: str) -> list[ParkedRecord]:
-        stmt = sa.select(ParkedRecordRow).where(ParkedRecordRow.waiting_for == mapping)
-        return [
-            ParkedRecord(
-                r.mapping_name, SyncDirection(r.direction), r.record_id, r.waiting_for, r.key, r.create
-            )
-            for r in (await self.session.execute(stmt)).scalars()
-        ]
-
-    async def unpark(self, mapping: str, direction: SyncDirection, record_ids: Collection[UUID]) -> None:
-        items = list(record_ids)
-        for start in range(0, len(items), IN_CHUNK):
-            await self.session.execute(
-                sa.delete(ParkedRecordRow).where(
-                    ParkedRecordRow.mapping_name == mapping,
-                    ParkedRecordRow.direction == direction.value,
-                    ParkedRecordRow.record_id.in_(items[start : start + IN_CHUNK]),
-                )
-            )
-
     async def add(self, coupling: Coupling) -> None:
         await self.add_many([coupling])
 
@@ -290,54 +229,8 @@ class SqlCouplingStore:
             if c.crm_id is not None:
                 crm.append(c.crm_id)
         for mapping, (erp, crm) in by_mapping.items():
-            await self.forget_deleted_counterparts(mapping, Side.ERP, erp)
-            await self.forget_deleted_counterparts(mapping, Side.CRM, crm)
-
-    async def mark_deleted_counterparts(
-        self, mapping: str, side: Side, records: Sequence[tuple[UUID, str]]
-    ) -> None:
-        if not records:
-            return
-        await self.forget_deleted_counterparts(mapping, side, [r for r, _ in records])
-        await self.session.execute(
-            sa.insert(DeletedCounterpartRow),
-            [
-                {
-                    "id": self._ids.new_id(),
-                    "mapping_name": mapping,
-                    "side": side.value,
-                    "record_id": record_id,
-                    "counterpart": counterpart[:200],
-                    "deleted_at": _now(),
-                }
-                for record_id, counterpart in dict(records).items()
-            ],
-        )
-
-    async def deleted_counterparts(self, mapping: str, side: Side, record_ids: Collection[UUID]) -> set[UUID]:
-        found: set[UUID] = set()
-        items = list(record_ids)
-        for start in range(0, len(items), IN_CHUNK):
-            stmt = sa.select(DeletedCounterpartRow.record_id).where(
-                DeletedCounterpartRow.mapping_name == mapping,
-                DeletedCounterpartRow.side == side.value,
-                DeletedCounterpartRow.record_id.in_(items[start : start + IN_CHUNK]),
-            )
-            found.update((await self.session.execute(stmt)).scalars())
-        return found
-
-    async def forget_deleted_counterparts(
-        self, mapping: str, side: Side, record_ids: Collection[UUID]
-    ) -> None:
-        items = list(record_ids)
-        for start in range(0, len(items), IN_CHUNK):
-            await self.session.execute(
-                sa.delete(DeletedCounterpartRow).where(
-                    DeletedCounterpartRow.mapping_name == mapping,
-                    DeletedCounterpartRow.side == side.value,
-                    DeletedCounterpartRow.record_id.in_(items[start : start + IN_CHUNK]),
-                )
-            )
+            await self._marks.forget_deleted_counterparts(mapping, Side.ERP, erp)
+            await self._marks.forget_deleted_counterparts(mapping, Side.CRM, crm)
 
     async def save(self, coupling: Coupling) -> None:
         await self.save_many([coupling])
@@ -408,6 +301,13 @@ class SqlCouplingStore:
     async def erp_ids_for_options(self, mapping: str, values: Collection[int]) -> dict[int, UUID]:
         return await self._pairs(mapping, CouplingRow.crm_option, CouplingRow.erp_id, values)
 
+
+class SqlCouplingFigures:
+    """`CouplingFigureReader` on the caller's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
     async def figures(self, mappings: Sequence[str]) -> dict[str, CouplingFigures]:
         failed = sa.or_(CouplingRow.last_result_to_crm == FAILED, CouplingRow.last_result_from_crm == FAILED)
         stmt = (
@@ -425,24 +325,6 @@ class SqlCouplingStore:
             for name, n, f, s in (await self.session.execute(stmt)).all()
         }
         return {name: found.get(name, CouplingFigures()) for name in mappings}
-
-    async def add_history(self, entries: Sequence[OutcomeEntry]) -> None:
-        if entries:
-            await self.session.execute(
-                sa.insert(SyncOutcomeRow),
-                [
-                    {
-                        "id": self._ids.new_id(),
-                        "coupling_id": e.coupling_id,
-                        "job_id": e.job_id,
-                        "direction": e.direction.value,
-                        "outcome": e.outcome.value,
-                        "message": e.message,
-                        "at": e.at,
-                    }
-                    for e in entries
-                ],
-            )
 
 
 class CouplingLookups(SqlCouplingStore):
@@ -505,3 +387,9 @@ class CouplingReads:
             .limit(first)
         )
         return list((await self.session.execute(stmt)).scalars()), total
+
+
+def _implements_the_ports(
+    store: SqlCouplingStore, figures: SqlCouplingFigures
+) -> tuple[CouplingStore, CouplingFigureReader]:
+    return store, figures  # mypy checks the SQL stores against their ports here
