@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from domain.events import RESYNC, Event, is_resync
+from domain.events import RESYNC, Event, EventBus, is_resync
 
 QUEUE_SIZE = 1000
 
@@ -55,3 +55,7 @@ class InProcessEventBus:
 
     async def close(self) -> None:
         self._subscribers.clear()
+
+
+def _implements_the_port(bus: InProcessEventBus) -> EventBus:
+    return bus  # mypy checks InProcessEventBus against the EventBus port here

@@ -20,6 +20,7 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.constants import abort_jobs_ss, in_progress_key_prefix
 
 from domain.jobs.model import SyncJob
+from domain.jobs.ports import JobQueue
 
 RUN_JOB = "run_job"
 DRAIN_POLL_SECONDS = 0.02
@@ -125,3 +126,7 @@ class ArqJobQueue:
         if self._pool is not None:
             await self._pool.aclose()
             self._pool = None
+
+
+def _implements_the_port(queue: ArqJobQueue) -> JobQueue:
+    return queue  # mypy checks ArqJobQueue against the JobQueue port here

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from adapters.queue.stopping import run_guarded
 from domain.jobs.model import SyncJob
+from domain.jobs.ports import JobQueue
 from domain.jobs.runner import TIME_LIMIT_MESSAGE, JobRunner
 
 log = logging.getLogger("couplet.queue")
@@ -101,3 +102,7 @@ class InProcessJobQueue:
         for task in list(self._tasks.values()):
             task.cancel()
         await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+
+
+def _implements_the_port(queue: InProcessJobQueue) -> JobQueue:
+    return queue  # mypy checks InProcessJobQueue against the JobQueue port here

@@ -18,7 +18,7 @@ from adapters.db.engine import Database
 from adapters.db.models.availability import ItemInventory
 from adapters.db.models.financials import ItemUnitOfMeasure, SalesLine, SalesOrder
 from adapters.db.repositories.availability_assets import cached, decimal, member, read_catalog
-from domain.availability import Stock, StockKey
+from domain.availability import AvailabilityStore, Stock, StockKey
 from domain.financials.enums import SalesLineType, SalesOrderStatus
 from domain.sales_lines import AssetQuery, Catalog
 
@@ -105,3 +105,7 @@ async def rebuild_item_inventory(conn: AsyncConnection) -> None:
             "GROUP BY item_no, COALESCE(location_code, '')"
         )
     )
+
+
+def _implements_the_port(store: SqlSalesLineReads) -> AvailabilityStore:
+    return store  # mypy checks SqlSalesLineReads against the AvailabilityStore port here

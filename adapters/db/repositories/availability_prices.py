@@ -18,7 +18,7 @@ from adapters.db.repositories.availability import SqlSalesLineReads
 from adapters.db.repositories.availability_assets import cached, decimal, member
 from domain.financials.enums import SalesType
 from domain.pricing import Currency, PriceLine
-from domain.pricing_service import PricingBasis, PricingCustomer
+from domain.pricing_service import PriceStore, PricingBasis, PricingCustomer
 from domain.sales_lines import Asset, AssetKind
 
 CUSTOMER_MAPPING = "CUSTOMER"
@@ -142,3 +142,7 @@ def price_line(row: Any) -> PriceLine:
         minimum_quantity=decimal(row.minimum_quantity),
         unit_price=decimal(row.unit_price),
     )
+
+
+def _implements_the_port(store: SqlPriceStore) -> PriceStore:
+    return store  # mypy checks SqlPriceStore against the PriceStore port here

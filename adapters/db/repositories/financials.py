@@ -22,7 +22,7 @@ from adapters.db.filters_sql import compile_filter
 from adapters.db.models import FINANCIALS_MODELS, Tombstone
 from adapters.db.models.availability import ItemInventory
 from domain.filters import Node
-from domain.financials.ports import DuplicateKeyError, ReferenceViolationError
+from domain.financials.ports import DuplicateKeyError, ErpStore, ReferenceViolationError
 from domain.financials.records import ErpRecord, Values
 from domain.financials.records import Tombstone as DomainTombstone
 from domain.financials.tables import TableSpec, table
@@ -287,3 +287,7 @@ def decode_cursor(cursor: str, python_type: type) -> object:
         return python_type(raw)
     except (ValueError, TypeError) as error:
         raise ValueError(f"invalid cursor {cursor!r}") from error
+
+
+def _implements_the_port(store: SqlErpStore) -> ErpStore:
+    return store  # mypy checks SqlErpStore against the ErpStore port here

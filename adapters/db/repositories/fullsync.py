@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.models import FullSyncLineRow, SettingRow
 from domain.clock import Clock
 from domain.fullsync.model import LineStatus, PassStatus, Recommendation, ReviewLine
+from domain.fullsync.ports import FullSyncStore
 
 VERSION = "full_sync_review_version"
 
@@ -81,3 +82,7 @@ class SqlFullSyncStore:
         row.value, row.modified_at = int(row.value) + 1, self._clock.now()
         await self.session.flush()
         return int(row.value)
+
+
+def _implements_the_port(store: SqlFullSyncStore) -> FullSyncStore:
+    return store  # mypy checks SqlFullSyncStore against the FullSyncStore port here

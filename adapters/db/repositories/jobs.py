@@ -24,7 +24,7 @@ from domain.jobs.model import (
     SyncJob,
     params_from_json,
 )
-from domain.jobs.ports import DuplicateJobError
+from domain.jobs.ports import DuplicateJobError, JobStore
 from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
 
@@ -294,3 +294,7 @@ class JobReads:
             .limit(first)
         )
         return list((await self.session.execute(stmt)).scalars()), total
+
+
+def _implements_the_port(store: SqlJobStore) -> JobStore:
+    return store  # mypy checks SqlJobStore against the JobStore port here

@@ -19,6 +19,7 @@ from domain.mappings.model import (
     TransformKind,
     UpdateConflictResolution,
 )
+from domain.mappings.ports import MappingStore
 
 
 def transform_to_json(transform: Transform | None) -> dict[str, Any] | None:
@@ -180,3 +181,7 @@ class SqlMappingStore:
             .where(TableMappingRow.name == name)
             .values(erp_watermark=None, crm_watermark=None)
         )
+
+
+def _implements_the_port(store: SqlMappingStore) -> MappingStore:
+    return store  # mypy checks SqlMappingStore against the MappingStore port here

@@ -12,7 +12,7 @@ from adapters.db.models import CouplingRow, SyncJobRow
 from adapters.db.models.availability import ItemInventory
 from adapters.db.models.financials import Item, ItemLedgerEntry
 from domain.jobs.model import JobKind, JobStatus
-from domain.stock import STOCK_MAPPING, StockLevel
+from domain.stock import STOCK_MAPPING, StockLevel, StockStore
 
 
 class SqlStockStore:
@@ -54,3 +54,7 @@ class SqlStockStore:
         async with self._db.read() as session:
             rows = (await session.execute(query)).all()
         return [StockLevel(no, crm_id, Decimal(quantity)) for no, crm_id, quantity in rows if crm_id]
+
+
+def _implements_the_port(store: SqlStockStore) -> StockStore:
+    return store  # mypy checks SqlStockStore against the StockStore port here
