@@ -49,8 +49,8 @@ class InMemoryCouplingStore:
     async def retry_candidates(self, mapping: str, direction: SyncDirection, *, limit: int) -> list[Coupling]:
         def due(c: Coupling) -> bool:
             if direction is SyncDirection.TO_CRM:
-                return c.pending or (not c.skipped and c.last_result_to_crm is SyncResult.FAILURE)
-            return not c.skipped and (c.merge_pending or c.last_result_from_crm is SyncResult.FAILURE)
+                return c.pending or (not c.skipped and c.to_crm.result is SyncResult.FAILURE)
+            return not c.skipped and (c.merge_pending or c.from_crm.result is SyncResult.FAILURE)
 
         return [replace(c) for c in sorted(self._of(mapping), key=lambda c: c.id) if due(c)][:limit]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -24,14 +25,14 @@ class InMemoryJobStore:
     async def add(self, job: SyncJob) -> None:
         if job.dedupe_key is not None and await self.active(job.dedupe_key) is not None:
             raise DuplicateJobError(job.dedupe_key)
-        self._state.jobs[job.id] = replace(job, params=dict(job.params))
+        self._state.jobs[job.id] = copy.deepcopy(job)
 
     async def get(self, job_id: UUID) -> SyncJob | None:
         found = self._state.jobs.get(job_id)
-        return None if found is None else replace(found, params=dict(found.params))
+        return None if found is None else copy.deepcopy(found)
 
     async def save(self, job: SyncJob) -> None:
-        self._state.jobs[job.id] = replace(job, params=dict(job.params))
+        self._state.jobs[job.id] = copy.deepcopy(job)
 
     async def active(self, dedupe_key: str) -> SyncJob | None:
         found = sorted(

@@ -11,8 +11,10 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.clock import SystemClock, Uuid7Factory
-from domain.jobs.model import JobKind, JobStatus, SyncJob
+from domain.jobs.model import JobKind, JobStatus, Outcome, SyncJob
+from domain.jobs.params import StockParams, SyncParams
 from domain.jobs.runner import MAX_ATTEMPTS, MAX_INTERRUPTIONS, WAIT_SECONDS, JobContext, JobRetry, JobRunner
+from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
 from tests.fakes.uow import InMemoryDatabase
 
@@ -48,7 +50,7 @@ class Harness:
         job = SyncJob(
             id=uuid4(),
             kind=fields.pop("kind", JobKind.SYNC),  # type: ignore[arg-type]
-            trigger="manual",
+            trigger=Trigger.MANUAL,
             queued_at=datetime.now(UTC),
             mapping=fields.pop("mapping", "CUSTOMER"),  # type: ignore[arg-type]
             direction=SyncDirection.TO_CRM,
@@ -79,7 +81,7 @@ async def test_a_queued_job_runs_and_ends_succeeded() -> None:
 
 async def test_the_handlers_counters_are_saved_with_the_job() -> None:
     async def couple_two(ctx: JobContext) -> None:
-        ctx.count("coupled", 2)
+        ctx.count(Outcome.COUPLED, 2)
         ctx.advance(2)
 
     h = Harness(couple_two)
@@ -105,7 +107,7 @@ async def test_an_unknown_job_id_runs_nothing() -> None:
 
 async def test_a_kind_without_a_handler_ends_failed() -> None:
     h = Harness()
-    job = await h.queue(kind=JobKind.STOCK, mapping=None)
+    job = await h.queue(kind=JobKind.STOCK, mapping=None, params=StockParams())
     await h.runner.run(job.id)
     assert (await h.stored(job.id)).status is JobStatus.FAILED
 
@@ -197,7 +199,7 @@ async def test_an_ended_job_gives_its_lane_to_the_next_job_of_its_mapping() -> N
 async def test_a_job_waits_until_the_job_it_follows_has_ended() -> None:
     h = Harness()
     to_crm = await h.queue()
-    from_crm = await h.queue(params={"after_job": str(to_crm.id)})
+    from_crm = await h.queue(params=SyncParams(after_jobs=(to_crm.id,)))
     await h.runner.run(from_crm.id)
     assert h.ran == []
     assert (await h.stored(from_crm.id)).message == f"waiting for job {to_crm.id} (queued)"
@@ -209,7 +211,7 @@ async def test_a_job_waits_until_the_job_it_follows_has_ended() -> None:
 async def test_a_waiting_job_is_woken_when_the_job_it_waits_for_ends() -> None:
     h = Harness()
     to_crm = await h.queue()
-    from_crm = await h.queue(params={"after_job": str(to_crm.id)})
+    from_crm = await h.queue(params=SyncParams(after_jobs=(to_crm.id,)))
     await h.runner.run(from_crm.id)
     assert h.woken == []
     await h.runner.run(to_crm.id)
@@ -222,12 +224,12 @@ async def test_a_job_found_running_counts_an_interruption_and_runs_again() -> No
     await h.runner.run(job.id)
     stored = await h.stored(job.id)
     assert stored.status is JobStatus.SUCCEEDED
-    assert stored.params["interruptions"] == 1
+    assert stored.params.interruptions == 1
 
 
 async def test_a_job_interrupted_too_often_fails_without_running() -> None:
     h = Harness()
-    job = await h.queue(status=JobStatus.RUNNING, params={"interruptions": MAX_INTERRUPTIONS})
+    job = await h.queue(status=JobStatus.RUNNING, params=SyncParams(interruptions=MAX_INTERRUPTIONS))
     await h.runner.run(job.id)
     stored = await h.stored(job.id)
     assert h.ran == []
