@@ -85,3 +85,39 @@ async def test_the_syncs_own_writes_in_the_crm_are_not_read_back() -> None:
     await h.sync(TO_CRM)
     job = await h.sync(FROM_CRM)
     assert (job.status, job.modified, job.inserted) == (JobStatus.SUCCEEDED, 0, 0)
+
+
+async def test_a_field_changed_on_both_sides_is_a_conflict_and_neither_value_is_written() -> None:
+    h = await SyncHarness().setup()
+    await h.customer("CUST-10000", "Adatum Corporation", city="Aarhus C")
+    await h.sync(TO_CRM)
+    adatum = await h.customer("CUST-10000", "Adatum Corporation", city="Odense")
+    coupling = await h.coupling_of(adatum)
+    assert coupling is not None
+    assert coupling.crm_id is not None
+    h.crm.add_row("account", {"name": "Adatum Corporation", "address1_city": "Vejle"}, id=coupling.crm_id)
+    await h.sync(TO_CRM, full=True)
+    after = await h.coupling_of(adatum)
+    assert after is not None
+    assert after.conflict
+    assert h.crm.row("account", coupling.crm_id).get("address1_city") == "Vejle"
+    assert (await h.customer_named("CUST-10000")).get("city") == "Odense"
+
+
+async def test_different_fields_changed_on_each_side_both_reach_the_other_side() -> None:
+    h = await SyncHarness().setup()
+    await h.customer("CUST-10000", "Adatum Corporation", city="Aarhus C", phone="+45 8612 3456")
+    await h.sync(TO_CRM)
+    adatum = await h.customer("CUST-10000", "Adatum Corporation", city="Odense", phone="+45 8612 3456")
+    coupling = await h.coupling_of(adatum)
+    assert coupling is not None
+    assert coupling.crm_id is not None
+    h.crm.add_row(
+        "account",
+        {"name": "Adatum Corporation", "address1_city": "Aarhus C", "telephone1": "+45 7000 0000"},
+        id=coupling.crm_id,
+    )
+    await h.sync(TO_CRM, full=True)
+    await h.sync(FROM_CRM)
+    assert h.crm.row("account", coupling.crm_id).get("address1_city") == "Odense"
+    assert (await h.customer_named("CUST-10000")).get("phone") == "+45 7000 0000"
