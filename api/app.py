@@ -35,7 +35,7 @@ class CoupletGraphQLRouter(GraphQLRouter[Context, None]):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         header = params.get("Authorization") or params.get("authorization")
         secret = bearer_secret(header) if isinstance(header, str) else None
-        principal = await context.container.principal(secret) if secret else None
+        principal = await context.services.principal(secret) if secret else None
         if principal is None:
             raise ConnectionRejectionError({"message": "an API key is required", "code": "UNAUTHENTICATED"})
         context.principal = principal

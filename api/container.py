@@ -13,6 +13,7 @@ from redis.exceptions import RedisError
 from adapters.crm_provider import CrmProvider
 from adapters.dataverse.solution import solution_zip
 from adapters.db.engine import Database
+from adapters.db.reads import build_reads
 from adapters.db.repositories.api_keys import ApiKeyRepository
 from adapters.db.repositories.connection import SqlSetupUnitOfWork, connection_enabled
 from adapters.db.repositories.stock import SqlStockStore
@@ -27,8 +28,10 @@ from domain.clock import Clock, IdFactory, SystemClock, Uuid7Factory
 from domain.connection.service import ConnectionService
 from domain.couplings.matching import run_match
 from domain.couplings.model import Coupling
+from domain.couplings.service import CouplingService
 from domain.couplings.uncoupling import run_uncouple
 from domain.events import FULL_SYNC_CHANNEL, EventBus
+from domain.financials.writes import FinancialsWrites
 from domain.fullsync.service import FullSyncService
 from domain.jobs.events import JobListeners, PublishedJobEvents
 from domain.jobs.model import JobKind, SyncJob
@@ -38,6 +41,8 @@ from domain.jobs.runner import JobContext, JobRunner
 from domain.jobs.service import JobService
 from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection, TableMapping
+from domain.mappings.writes import MappingWrites
+from domain.reads import ReadModels
 from domain.stock import run_stock_push, start_stock_push
 from domain.sync.job import run_sync
 from domain.sync.service import SyncService
@@ -95,8 +100,10 @@ class Container:
     queue: JobQueue = field(init=False)
     events: EventBus = field(init=False)
     triggers: ChangeTriggers = field(init=False)
+    reads: ReadModels = field(init=False)
 
     def __post_init__(self) -> None:
+        self.reads = build_reads(self.db, self.clock, self.ids)
         self.crm = CrmProvider(self.db, self.settings)
         self.runner = JobRunner(
             self.uow,
@@ -147,6 +154,22 @@ class Container:
             solution_package=solution_zip,
             public_url=self.settings.public_url,
         )
+
+    @property
+    def financials(self) -> FinancialsWrites:
+        """Financials writes, each in its own unit of work."""
+        return FinancialsWrites(self.uow, self.clock, self.ids)
+
+    @property
+    def mapping_writes(self) -> MappingWrites:
+        """Table mapping changes (ADMIN)."""
+        return MappingWrites(self.uow)
+
+    async def couplings(self, *, with_crm: bool = True) -> CouplingService:
+        """Coupling by hand; `with_crm=False` for uncoupling, which reads nothing from the CRM
+        (and must work while no connection is configured)."""
+        crm = await self.crm.client() if with_crm else None
+        return CouplingService(self.uow, crm, self.clock, self.ids)  # type: ignore[arg-type]
 
     @property
     def jobs(self) -> JobService:

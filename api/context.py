@@ -1,4 +1,4 @@
-"""The GraphQL context: who is calling, the container, per-request loaders."""
+"""The GraphQL context: who is calling, the services, per-request loaders."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
 
 class Context(BaseContext):
-    def __init__(self, container: Container, principal: Principal | None) -> None:
+    def __init__(self, services: Container, principal: Principal | None) -> None:
         super().__init__()
-        self.container = container
+        self.services = services
         self.principal = principal
         self._loaders: Loaders | None = None
 
@@ -27,7 +27,7 @@ class Context(BaseContext):
         from api.graphql.loaders import Loaders
 
         if self._loaders is None:
-            self._loaders = Loaders(self.container)
+            self._loaders = Loaders(self.services.reads)
         return self._loaders
 
 

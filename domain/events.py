@@ -6,6 +6,7 @@ events whose `seq` is newer than that state (see API.md subscriptions)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
@@ -42,3 +43,22 @@ subscriber fell too far behind): it should read the current state again."""
 
 def is_resync(event: Event) -> bool:
     return event.get("resync") is True
+
+
+QUEUE_SIZE = 1000
+"""How many events a subscriber may fall behind before it is resynced."""
+
+
+def offer(queue: asyncio.Queue[Event], event: Event) -> None:
+    """Hand an event to one subscriber without ever blocking the publisher. A
+    subscriber 1,000 events behind loses them all and gets a resync marker instead
+    (it reads the current state again)."""
+    if queue.full():
+        while not queue.empty():
+            queue.get_nowait()
+        queue.put_nowait(RESYNC)
+        return
+    if is_resync(event) and not queue.empty():
+        while not queue.empty():
+            queue.get_nowait()
+    queue.put_nowait(event)

@@ -7,24 +7,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from domain.events import RESYNC, Event, EventBus, is_resync
-
-QUEUE_SIZE = 1000
-
-
-def offer(queue: asyncio.Queue[Event], event: Event) -> None:
-    """Hand an event to one subscriber without ever blocking the publisher. A
-    subscriber 1,000 events behind loses them all and gets a resync marker instead
-    (it reads the current state again)."""
-    if queue.full():
-        while not queue.empty():
-            queue.get_nowait()
-        queue.put_nowait(RESYNC)
-        return
-    if is_resync(event) and not queue.empty():
-        while not queue.empty():
-            queue.get_nowait()
-    queue.put_nowait(event)
+from domain.events import QUEUE_SIZE, Event, EventBus, offer
 
 
 async def events_of(queue: asyncio.Queue[Event]) -> AsyncIterator[Event]:

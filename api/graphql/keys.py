@@ -57,7 +57,7 @@ class ApiKeyPayload:
 class KeysQuery:
     @strawberry.field(extensions=requires(RoleEnum.ADMIN))
     async def api_keys(self, info: Info) -> list[ApiKey]:
-        async with info.context.container.db.read() as session:
+        async with info.context.services.db.read() as session:
             return [ApiKey.of(k) for k in await ApiKeyRepository(session).list()]
 
 
@@ -74,9 +74,9 @@ class KeysMutation:
                     )
                 ]
             )
-        container = info.context.container
-        async with container.db.transaction() as session:
+        services = info.context.services
+        async with services.db.transaction() as session:
             key, secret = await ApiKeyRepository(session).create(
-                name, RoleEnum(input.role), container.clock, container.ids
+                name, RoleEnum(input.role), services.clock, services.ids
             )
         return ApiKeyPayload(api_key=ApiKey.of(key), secret=secret)

@@ -30,9 +30,9 @@ class WebhooksMutation:
         description="A new key for Dataverse webhooks (the previous one stops working)",
     )
     async def rotate_webhook_key(self, info: Info) -> WebhookKeyPayload:
-        container = info.context.container
+        services = info.context.services
         key = secrets.token_urlsafe(32)
-        async with container.db.transaction() as session:
+        async with services.db.transaction() as session:
             row = await session.get(ConnectionRow, CONNECTION_ID)
             if row is None:
                 return WebhookKeyPayload(
@@ -44,6 +44,6 @@ class WebhooksMutation:
                         )
                     ]
                 )
-            row.webhook_secret = container.crm.secrets.encrypt(key)
-            row.modified_at = container.clock.now()
+            row.webhook_secret = services.crm.secrets.encrypt(key)
+            row.modified_at = services.clock.now()
         return WebhookKeyPayload(key=key)

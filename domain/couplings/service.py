@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.clock import Clock, IdFactory
+from domain.couplings.lookups import RecordLookups
 from domain.couplings.model import Coupling
 from domain.couplings.ports import DuplicateCouplingError
 from domain.couplings.prerequisites import missing_prerequisites
@@ -36,7 +37,7 @@ class CoupleRequest:
     sync_after: SyncDirection | None = None
 
 
-async def require_mapping(uow: UnitOfWork, name: str) -> TableMapping:
+async def require_mapping(uow: RecordLookups, name: str) -> TableMapping:
     mapping = await uow.mappings.get(name)
     if mapping is None:
         raise ValidationFailed.single("mapping", f"there is no table mapping {name!r}", ErrorCode.NOT_FOUND)
@@ -44,7 +45,7 @@ async def require_mapping(uow: UnitOfWork, name: str) -> TableMapping:
 
 
 async def find_erp_record(
-    uow: UnitOfWork, mapping: TableMapping, erp_id: UUID | None, erp_key: str | None
+    uow: RecordLookups, mapping: TableMapping, erp_id: UUID | None, erp_key: str | None
 ) -> ErpRecord:
     spec = table(mapping.erp_table)
     if erp_id is not None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,12 +13,7 @@ from adapters.db.models.financials import CustomerPriceGroup, SalesPrice
 from adapters.db.repositories.availability_prices import price_line
 from domain.financials.enums import SalesType
 from domain.pricing import PriceLine
-
-
-@dataclass(frozen=True, slots=True)
-class PriceGroup:
-    code: str
-    description: str | None
+from domain.sales_line_reads import PriceGroup
 
 
 def _valid_lines(code: str, on: date) -> sa.ColumnElement[bool]:

@@ -340,55 +340,6 @@ class _NoIds:
         raise RuntimeError("CouplingLookups only reads")
 
 
-class CouplingReads:
-    """Paged reads of couplings and their history, for the API."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def page(
-        self, *, mapping: str | None, skipped: bool | None, first: int, after: UUID | None
-    ) -> tuple[list[Coupling], bool, int]:
-        where = [
-            c
-            for c in (
-                CouplingRow.mapping_name == mapping if mapping else None,
-                CouplingRow.skipped.is_(skipped) if skipped is not None else None,
-            )
-            if c is not None
-        ]
-        total = int(
-            (
-                await self.session.execute(sa.select(sa.func.count()).select_from(CouplingRow).where(*where))
-            ).scalar_one()
-        )
-        stmt = sa.select(CouplingRow).where(*where).order_by(CouplingRow.id).limit(first + 1)
-        if after is not None:
-            stmt = stmt.where(CouplingRow.id > after)
-        rows = list((await self.session.execute(stmt)).scalars())
-        return [_coupling(r) for r in rows[:first]], len(rows) > first, total
-
-    async def history(
-        self, coupling_id: UUID, *, first: int, offset: int
-    ) -> tuple[list[SyncOutcomeRow], int]:
-        where = SyncOutcomeRow.coupling_id == coupling_id
-        total = int(
-            (
-                await self.session.execute(
-                    sa.select(sa.func.count()).select_from(SyncOutcomeRow).where(where)
-                )
-            ).scalar_one()
-        )
-        stmt = (
-            sa.select(SyncOutcomeRow)
-            .where(where)
-            .order_by(SyncOutcomeRow.at.desc(), SyncOutcomeRow.id.desc())
-            .offset(offset)
-            .limit(first)
-        )
-        return list((await self.session.execute(stmt)).scalars()), total
-
-
 def _implements_the_ports(
     store: SqlCouplingStore, figures: SqlCouplingFigures
 ) -> tuple[CouplingStore, CouplingFigureReader]:

@@ -6,9 +6,6 @@ import datetime
 
 import strawberry
 
-from adapters.db.repositories.availability import sales_line_reads
-from adapters.db.repositories.availability_price_lists import read_price_group, read_price_list_lines
-from adapters.db.repositories.availability_prices import SqlPriceStore
 from api.auth import requires
 from api.context import Info
 from api.errors import BadUserInput
@@ -44,11 +41,11 @@ class PriceList:
     async def lines(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[PriceListLine]:
-        container = info.context.container
-        size = page_size(first, container.settings.max_page_size)
+        services = info.context.services
+        size = page_size(first, services.settings.max_page_size)
         offset = read_offset(after)
-        async with sales_line_reads(container.db) as reads:
-            lines, total = await read_price_list_lines(reads.conn, self.code, self.date, offset, size)
+        async with services.reads.sales_lines.open() as reads:
+            lines, total = await reads.price_list_lines(self.code, self.date, offset, size)
         cursors = [offset_cursor(offset + i) for i in range(len(lines))]
         return Connection.of(
             lines,
@@ -69,11 +66,11 @@ class AvailabilityQuery:
     async def item_availability(
         self, info: Info, lines: list[AvailabilityLineInput]
     ) -> list[ItemAvailability]:
-        container = info.context.container
+        services = info.context.services
         requests: list[AvailabilityRequest] = lines  # type: ignore[assignment]  # built by the input's hook
         try:
-            async with sales_line_reads(container.db) as reads:
-                answers = await item_availability(reads, requests, container.clock.now())
+            async with services.reads.sales_lines.open() as reads:
+                answers = await item_availability(reads, requests, services.clock.now())
         except RequestRefused as error:
             raise _refused(error) from None
         return [ItemAvailability.of(a) for a in answers]
@@ -83,7 +80,7 @@ class AvailabilityQuery:
         description="The best price per sales line for a customer, currency and date, with its source",
     )
     async def sales_line_prices(self, info: Info, input: SalesLinePricesInput) -> list[LinePrice]:
-        container = info.context.container
+        services = info.context.services
         request = SalesLinePricesRequest(
             lines=input.lines,  # type: ignore[arg-type]  # PriceRequestLines, built by the input's hook
             customer_no=input.customer_no,
@@ -92,9 +89,8 @@ class AvailabilityQuery:
             date=input.date,
         )
         try:
-            async with sales_line_reads(container.db) as reads:
-                store = SqlPriceStore(reads.conn)
-                answers = await sales_line_prices(store, request, container.clock.now().date())
+            async with services.reads.sales_lines.open() as reads:
+                answers = await sales_line_prices(reads, request, services.clock.now().date())
         except RequestRefused as error:
             raise _refused(error) from None
         return [LinePrice.of(p) for p in answers]
@@ -104,14 +100,14 @@ class AvailabilityQuery:
         description="A customer price group and its lines valid on `date` (default today), for caching",
     )
     async def price_list(self, info: Info, code: str, date: datetime.date | None = None) -> PriceList | None:
-        container = info.context.container
+        services = info.context.services
         wanted = to_code(code)
         if wanted is None:
             return None
-        async with sales_line_reads(container.db) as reads:
-            group = await read_price_group(reads.conn, wanted)
+        async with services.reads.sales_lines.open() as reads:
+            group = await reads.price_group(wanted)
         if group is None:
             return None
         return PriceList(
-            code=group.code, description=group.description, date=date or container.clock.now().date()
+            code=group.code, description=group.description, date=date or services.clock.now().date()
         )

@@ -36,7 +36,7 @@ class ConnectionQuery:
         extensions=requires(Role.ADMIN), description="The CRM connection; null until configured"
     )
     async def connection(self, info: Info) -> CrmConnection | None:
-        connection = await info.context.container.connection.get()
+        connection = await info.context.services.connection.get()
         return None if connection is None else CrmConnection.of(connection)
 
 
@@ -54,14 +54,14 @@ class ConnectionMutation:
             authority_url=input.authority_url,
             integration_user=input.integration_user,
         )
-        return await _payload(info.context.container.connection.configure(settings))
+        return await _payload(info.context.services.connection.configure(settings))
 
     @strawberry.mutation(
         extensions=requires(Role.ADMIN),
         description="WhoAmI, CRM version, integration-user checks; records the outcome (status, lastError)",
     )
     async def test_connection(self, info: Info) -> ConnectionPayload:
-        return await _payload(info.context.container.connection.test())
+        return await _payload(info.context.services.connection.test())
 
     @strawberry.mutation(
         extensions=requires(Role.ADMIN),
@@ -74,7 +74,7 @@ class ConnectionMutation:
             tenant_id=input.tenant_id,
             authority_url=input.authority_url,
         )
-        return await _payload(info.context.container.connection.import_solution(admin))
+        return await _payload(info.context.services.connection.import_solution(admin))
 
     @strawberry.mutation(
         extensions=requires(Role.ADMIN),
@@ -87,10 +87,10 @@ class ConnectionMutation:
             sales_order_integration=input.sales_order_integration,
             sales_order_user=input.sales_order_user,
         )
-        return await _payload(info.context.container.connection.enable(options))
+        return await _payload(info.context.services.connection.enable(options))
 
     @strawberry.mutation(
         extensions=requires(Role.ADMIN), description="Switch sync off; couplings, mappings and keys are kept"
     )
     async def disable_connection(self, info: Info) -> ConnectionPayload:
-        return await _payload(info.context.container.connection.disable())
+        return await _payload(info.context.services.connection.disable())

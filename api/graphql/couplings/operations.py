@@ -6,7 +6,6 @@ import uuid
 
 import strawberry
 
-from adapters.db.repositories.couplings import CouplingReads
 from api.auth import requires
 from api.context import Info
 from api.graphql.common import Connection, page_size, user_errors
@@ -17,7 +16,7 @@ from api.graphql.jobs.types import SyncJob as SyncJobType
 from api.graphql.jobs.types import SyncJobPayload
 from domain.auth import Role
 from domain.couplings.matching import criteria_for
-from domain.couplings.service import CoupleRequest, CouplingService, find_erp_record, require_mapping
+from domain.couplings.service import CoupleRequest, find_erp_record, require_mapping
 from domain.errors import ErrorCode, ValidationFailed
 from domain.jobs.model import JobKind, SyncJob
 from domain.jobs.params import MatchParams
@@ -68,11 +67,6 @@ class MatchBasedCouplingInput:
     dry_run: bool = strawberry.field(default=False, description="Report the plan, couple nothing")
 
 
-async def _coupling_service(info: Info) -> CouplingService:
-    container = info.context.container
-    return CouplingService(container.uow, await container.crm.client(), container.clock, container.ids)
-
-
 @strawberry.type
 class CouplingsQuery:
     @strawberry.field(extensions=requires(Role.INTEGRATION))
@@ -84,20 +78,19 @@ class CouplingsQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Coupling]:
-        size = page_size(first, info.context.container.settings.max_page_size)
-        async with info.context.container.db.read() as session:
-            found, has_next, total = await CouplingReads(session).page(
-                mapping=mapping,
-                skipped=skipped,
-                first=size,
-                after=parse_id(after, "coupling") if after else None,
-            )
+        size = page_size(first, info.context.services.settings.max_page_size)
+        page = await info.context.services.reads.couplings.page(
+            mapping=mapping,
+            skipped=skipped,
+            first=size,
+            after=parse_id(after, "coupling") if after else None,
+        )
         return Connection.of(
-            found,
-            [str(c.id) for c in found],
-            has_next=has_next,
+            page.couplings,
+            [str(c.id) for c in page.couplings],
+            has_next=page.has_next,
             has_previous=after is not None,
-            total=total,
+            total=page.total,
             convert=Coupling.of,
         )
 
@@ -105,13 +98,13 @@ class CouplingsQuery:
     async def coupling(
         self, info: Info, mapping: str, erp_id: strawberry.ID | None = None, crm_id: uuid.UUID | None = None
     ) -> Coupling | None:
-        async with info.context.container.uow() as uow:
-            if erp_id is not None:
-                found = await uow.couplings.by_erp(mapping, parse_id(erp_id, "record"))
-            elif crm_id is not None:
-                found = await uow.couplings.by_crm(mapping, crm_id)
-            else:
-                return None
+        reads = info.context.services.reads.couplings
+        if erp_id is not None:
+            found = await reads.by_erp(mapping, parse_id(erp_id, "record"))
+        elif crm_id is not None:
+            found = await reads.by_crm(mapping, crm_id)
+        else:
+            return None
         return None if found is None else Coupling.of(found)
 
 
@@ -131,10 +124,10 @@ class CouplingsMutation:
                 erp_key=input.erp_key,
                 sync_after=input.sync_after,
             )  # type: ignore[arg-type]
-            coupling = await (await _coupling_service(info)).couple(request)
+            coupling = await (await info.context.services.couplings()).couple(request)
         except ValidationFailed as failed:
             return CouplingPayload(user_errors=user_errors(failed))
-        await info.context.container.coupled([coupling])
+        await info.context.services.coupled([coupling])
         return CouplingPayload(coupling=Coupling.of(coupling))
 
     @strawberry.mutation(
@@ -142,10 +135,10 @@ class CouplingsMutation:
         description="Uncouple one record now, or a whole mapping as a background job",
     )
     async def uncouple_records(self, info: Info, input: UncoupleRecordsInput) -> SyncJobPayload:
-        container = info.context.container
+        services = info.context.services
         try:
             if input.all:
-                job = await container.start_job(
+                job = await services.start_job(
                     JobKind.UNCOUPLE,
                     input.mapping,
                     trigger=Trigger.MANUAL,
@@ -154,10 +147,9 @@ class CouplingsMutation:
                 return SyncJobPayload(sync_job=SyncJobType.of(job))
             erp_id = parse_id(input.erp_id, "record") if input.erp_id else None
             if input.erp_key is not None:
-                async with container.uow() as uow:
-                    mapping = await require_mapping(uow, input.mapping)
-                    erp_id = (await find_erp_record(uow, mapping, None, input.erp_key)).id
-            service = CouplingService(container.uow, None, container.clock, container.ids)  # type: ignore[arg-type]
+                mapping = await require_mapping(services.reads, input.mapping)
+                erp_id = (await find_erp_record(services.reads, mapping, None, input.erp_key)).id
+            service = await services.couplings(with_crm=False)
             job = await service.uncouple(
                 input.mapping,
                 coupling_id=parse_id(input.coupling_id, "coupling") if input.coupling_id else None,
@@ -173,17 +165,16 @@ class CouplingsMutation:
         description="Couple uncoupled records whose match fields have exactly one uncoupled match",
     )
     async def match_based_coupling(self, info: Info, input: MatchBasedCouplingInput) -> SyncJobPayload:
-        container = info.context.container
+        services = info.context.services
         try:
-            await container.crm.client()  # refuse early when no connection is configured
-            async with container.uow() as uow:
-                mapping = await require_mapping(uow, input.mapping)
+            await services.crm.client()  # refuse early when no connection is configured
+            mapping = await require_mapping(services.reads, input.mapping)
             wanted = [(c.erp_field, c.priority, c.case_sensitive) for c in input.criteria or []]
             criteria = criteria_for(mapping, wanted)
             create = (
                 mapping.create_if_no_match if input.create_if_no_match is None else input.create_if_no_match
             )
-            job = await container.start_job(
+            job = await services.start_job(
                 JobKind.MATCH,
                 mapping.name,
                 trigger=Trigger.DRY_RUN if input.dry_run else Trigger.MANUAL,

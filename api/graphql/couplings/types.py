@@ -9,8 +9,6 @@ from typing import Annotated, Union
 import strawberry
 from strawberry.scalars import JSON
 
-from adapters.db.repositories.couplings import CouplingReads
-from adapters.db.repositories.financials import SqlErpStore
 from api.context import Info
 from api.graphql.common import Connection, UserError, page_size
 from api.graphql.cursors import offset_cursor, read_offset
@@ -65,17 +63,17 @@ class Coupling:
         mapping = await info.context.loaders.mapping.load(self.mapping)
         if mapping is None:
             return None
-        async with info.context.container.db.read() as session:
-            record = await SqlErpStore(session).get_by_id(table(mapping.erp_table), self.model.erp_id)
+        record = await info.context.services.reads.erp.get_by_id(table(mapping.erp_table), self.model.erp_id)
         return None if record is None else TYPES.output(record)
 
     @strawberry.field
     async def history(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[SyncOutcomeEntry]:
-        size, offset = page_size(first, info.context.container.settings.max_page_size), read_offset(after)
-        async with info.context.container.db.read() as session:
-            rows, total = await CouplingReads(session).history(self.model.id, first=size + 1, offset=offset)
+        size, offset = page_size(first, info.context.services.settings.max_page_size), read_offset(after)
+        rows, total = await info.context.services.reads.couplings.history(
+            self.model.id, first=size + 1, offset=offset
+        )
         items = [
             SyncOutcomeEntry(
                 at=r.at,

@@ -8,14 +8,12 @@ from typing import Any
 
 import strawberry
 
-from adapters.db.repositories.financials import SqlErpStore
 from api.auth import requires
 from api.context import Info
 from api.graphql.common import UserError, user_errors
 from api.graphql.financials.operations import TYPES
 from domain.auth import Role
 from domain.errors import ValidationFailed
-from domain.financials.service import FinancialsService
 
 ItemLedgerEntry = TYPES.outputs["item_ledger_entry"]
 
@@ -51,15 +49,13 @@ class JournalMutation:
         description="Post stock moves atomically: all lines become ledger entries, or none",
     )
     async def post_item_journal(self, info: Info, input: ItemJournalInput) -> ItemJournalPayload:
-        container = info.context.container
+        services = info.context.services
         lines: list[dict[str, Any]] = [
             {k: v for k, v in vars(line).items() if v is not None} for line in input.lines
         ]
         try:
-            async with container.db.transaction() as session:
-                service = FinancialsService(SqlErpStore(session), container.clock, container.ids)
-                entries = await service.post_item_journal(lines)
+            entries = await services.financials.post_item_journal(lines)
         except ValidationFailed as failed:
             return ItemJournalPayload(user_errors=user_errors(failed))
-        await container.erp_changed("item_ledger_entry")
+        await services.erp_changed("item_ledger_entry")
         return ItemJournalPayload(entries=[TYPES.output(e) for e in entries])

@@ -8,7 +8,6 @@ from typing import Any
 
 import strawberry
 
-from adapters.db.repositories.financials import SqlErpStore
 from api.auth import requires
 from api.context import Info
 from api.errors import BadUserInput
@@ -16,7 +15,6 @@ from api.graphql.common import Connection, DeleteByKeyInput, DeletePayload, page
 from api.graphql.financials.types import RecordTypes, graphql_type, input_values
 from domain.auth import Role
 from domain.errors import ValidationFailed
-from domain.financials.service import FinancialsService
 from domain.financials.tables import TABLES, TableSpec
 
 # Equality filters offered on list queries, beside `search`.
@@ -50,16 +48,15 @@ def _list_field(spec: TableSpec) -> Any:
     filters = LIST_FILTERS.get(spec.name, ())
 
     async def resolve(info: Info, **kwargs: Any) -> Any:
-        first = page_size(kwargs.pop("first"), info.context.container.settings.max_page_size)
+        first = page_size(kwargs.pop("first"), info.context.services.settings.max_page_size)
         after, search = kwargs.pop("after"), kwargs.pop("search")
         criteria = {k: v.value if hasattr(v, "value") else v for k, v in kwargs.items() if v is not None}
-        async with info.context.container.db.read() as session:
-            try:
-                page = await SqlErpStore(session).page(
-                    spec, first=first, after=after, search=search, filters=criteria
-                )
-            except ValueError as error:
-                raise BadUserInput(str(error)) from None
+        try:
+            page = await info.context.services.reads.erp.page(
+                spec, first=first, after=after, search=search, filters=criteria
+            )
+        except ValueError as error:
+            raise BadUserInput(str(error)) from None
         return connection.of(
             page.records,
             page.cursors,
@@ -92,15 +89,14 @@ def _single_field(spec: TableSpec) -> Any:
         params = [(spec.key_field, graphql_type(spec.field(spec.key_field)), inspect.Parameter.empty)]
 
     async def resolve(info: Info, **kwargs: Any) -> Any:
-        async with info.context.container.db.read() as session:
-            store = SqlErpStore(session)
-            if spec.by_id:
-                record = await store.get_by_id(spec, _parse_id(kwargs["id"]))
-            else:
-                value = kwargs[spec.key_field]
-                record = await store.get(
-                    spec, {spec.key_field: value.strip().upper() if isinstance(value, str) else value}
-                )
+        store = info.context.services.reads.erp
+        if spec.by_id:
+            record = await store.get_by_id(spec, _parse_id(kwargs["id"]))
+        else:
+            value = kwargs[spec.key_field]
+            record = await store.get(
+                spec, {spec.key_field: value.strip().upper() if isinstance(value, str) else value}
+            )
         return None if record is None else TYPES.output(record)
 
     return strawberry.field(
@@ -122,16 +118,14 @@ def _upsert_field(spec: TableSpec) -> Any:
     child_names = {c.name for c in spec.children}
 
     async def resolve(info: Info, input: Any) -> Any:
-        container = info.context.container
+        services = info.context.services
         given = input_values(input)
         children = {name: given.pop(name) for name in child_names if name in given}
         try:
-            async with container.db.transaction() as session:
-                service = FinancialsService(SqlErpStore(session), container.clock, container.ids)
-                record = await service.upsert(spec.name, given, children)
+            record = await services.financials.upsert(spec.name, given, children)
         except ValidationFailed as failed:
             return payload(user_errors=user_errors(failed))
-        await container.erp_changed(spec.name)
+        await services.erp_changed(spec.name)
         return payload(**{spec.single: TYPES.output(record)})
 
     resolver = _with_signature(resolve, [("input", input_type, inspect.Parameter.empty)], payload)
@@ -145,16 +139,14 @@ def _upsert_field(spec: TableSpec) -> Any:
 
 def _delete_field(spec: TableSpec) -> Any:
     async def resolve(info: Info, input: DeleteByKeyInput) -> DeletePayload:
-        container = info.context.container
+        services = info.context.services
         record_id = _parse_id(input.id) if input.id else None
         key = {spec.key_field: input.key} if input.key is not None and not spec.by_id else None
         try:
-            async with container.db.transaction() as session:
-                service = FinancialsService(SqlErpStore(session), container.clock, container.ids)
-                record = await service.delete(spec.name, key=key, record_id=record_id)
+            record = await services.financials.delete(spec.name, key=key, record_id=record_id)
         except ValidationFailed as failed:
             return DeletePayload(user_errors=user_errors(failed))
-        await container.erp_changed(spec.name)
+        await services.erp_changed(spec.name)
         return DeletePayload(deleted_id=strawberry.ID(str(record.id)), deleted_key=spec.key_of(record.values))
 
     return strawberry.field(

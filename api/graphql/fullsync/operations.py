@@ -24,7 +24,7 @@ class FullSyncLineInput:
 
 
 async def _current(info: Info) -> FullSyncPayload:
-    lines, mappings = await info.context.container.full_sync.review()
+    lines, mappings = await info.context.services.full_sync.review()
     return FullSyncPayload(full_sync_review=FullSyncReview.of(lines, mappings))
 
 
@@ -36,7 +36,7 @@ class FullSyncQuery:
     )
     async def full_sync_review(self, info: Info) -> FullSyncReview:
         try:
-            lines, mappings = await info.context.container.full_sync.review()
+            lines, mappings = await info.context.services.full_sync.review()
         except ValidationFailed as failed:
             raise NotConfigured(str(failed)) from None
         return FullSyncReview.of(lines, mappings)
@@ -50,7 +50,7 @@ class FullSyncMutation:
     )
     async def start_full_sync(self, info: Info, input: StartFullSyncInput | None = None) -> FullSyncPayload:
         try:
-            await info.context.container.full_sync.start(input.mappings if input else None)
+            await info.context.services.full_sync.start(input.mappings if input else None)
         except ValidationFailed as failed:
             return FullSyncPayload(user_errors=user_errors(failed))
         return await _current(info)
@@ -58,7 +58,7 @@ class FullSyncMutation:
     @strawberry.mutation(extensions=requires(Role.INTEGRATION), description="Run a failed line again")
     async def restart_full_sync_line(self, info: Info, input: FullSyncLineInput) -> FullSyncPayload:
         try:
-            await info.context.container.full_sync.restart(input.mapping)
+            await info.context.services.full_sync.restart(input.mapping)
         except ValidationFailed as failed:
             return FullSyncPayload(user_errors=user_errors(failed))
         return await _current(info)
@@ -69,7 +69,7 @@ class FullSyncMutation:
     )
     async def reset_full_sync_review(self, info: Info) -> FullSyncPayload:
         try:
-            await info.context.container.full_sync.reset()
+            await info.context.services.full_sync.reset()
         except ValidationFailed as failed:
             return FullSyncPayload(user_errors=user_errors(failed))
         return await _current(info)

@@ -6,7 +6,6 @@ import datetime
 
 import strawberry
 
-from adapters.db.repositories.jobs import SqlJobStore
 from api.context import Info
 from api.graphql.common import UserError
 from api.graphql.enums import SyncDirection
@@ -40,8 +39,7 @@ class FullSyncReviewLine:
     async def _job(self, info: Info, job_id: object) -> SyncJob | None:
         if job_id is None:
             return None
-        async with info.context.container.db.read() as session:
-            job = await SqlJobStore(session, info.context.container.ids).get(job_id)  # type: ignore[arg-type]
+        job = await info.context.services.reads.jobs.get(job_id)  # type: ignore[arg-type]
         return None if job is None else SyncJob.of(job)
 
     @strawberry.field

@@ -6,7 +6,6 @@ import uuid
 
 import strawberry
 
-from adapters.db.repositories.jobs import JobReads, SqlJobStore
 from api.auth import requires
 from api.context import Info
 from api.errors import BadUserInput
@@ -27,8 +26,7 @@ def parse_id(raw: str, what: str = "job") -> uuid.UUID:
 class JobsQuery:
     @strawberry.field(extensions=requires(Role.INTEGRATION))
     async def sync_job(self, info: Info, id: strawberry.ID) -> SyncJob | None:
-        async with info.context.container.db.read() as session:
-            job = await SqlJobStore(session, info.context.container.ids).get(parse_id(id))
+        job = await info.context.services.reads.jobs.get(parse_id(id))
         return None if job is None else SyncJob.of(job)
 
     @strawberry.field(extensions=requires(Role.INTEGRATION), description="Jobs, newest first")
@@ -40,19 +38,18 @@ class JobsQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[SyncJob]:
-        size = page_size(first, info.context.container.settings.max_page_size)
-        async with info.context.container.db.read() as session:
-            jobs, has_next, total = await JobReads(session).page(
-                mapping=mapping,
-                status=status.value if status else None,
-                first=size,
-                after=parse_id(after) if after else None,
-            )
+        size = page_size(first, info.context.services.settings.max_page_size)
+        page = await info.context.services.reads.jobs.page(
+            mapping=mapping,
+            status=status,
+            first=size,
+            after=parse_id(after) if after else None,
+        )
         return Connection.of(
-            jobs,
-            [str(j.id) for j in jobs],
-            has_next=has_next,
+            page.jobs,
+            [str(j.id) for j in page.jobs],
+            has_next=page.has_next,
             has_previous=after is not None,
-            total=total,
+            total=page.total,
             convert=SyncJob.of,
         )

@@ -7,7 +7,6 @@ import uuid
 
 import strawberry
 
-from adapters.db.repositories.jobs import JobReads
 from api.context import Info
 from api.graphql.common import Connection, UserError, page_size
 from api.graphql.cursors import offset_cursor, read_offset
@@ -66,9 +65,10 @@ class SyncJob:
     async def errors(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[SyncError]:
-        size, offset = page_size(first, info.context.container.settings.max_page_size), read_offset(after)
-        async with info.context.container.db.read() as session:
-            rows, total = await JobReads(session).errors(uuid.UUID(self.id), first=size + 1, offset=offset)
+        size, offset = page_size(first, info.context.services.settings.max_page_size), read_offset(after)
+        rows, total = await info.context.services.reads.jobs.errors(
+            uuid.UUID(self.id), first=size + 1, offset=offset
+        )
         items = [
             SyncError(
                 at=r.at,
@@ -94,9 +94,10 @@ class SyncJob:
     async def records(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[JobRecord]:
-        size, offset = page_size(first, info.context.container.settings.max_page_size), read_offset(after)
-        async with info.context.container.db.read() as session:
-            rows, total = await JobReads(session).records(uuid.UUID(self.id), first=size + 1, offset=offset)
+        size, offset = page_size(first, info.context.services.settings.max_page_size), read_offset(after)
+        rows, total = await info.context.services.reads.jobs.records(
+            uuid.UUID(self.id), first=size + 1, offset=offset
+        )
         items = [
             JobRecord(
                 position=r.position,
@@ -104,7 +105,7 @@ class SyncJob:
                 erp_id=strawberry.ID(str(r.erp_id)) if r.erp_id else None,
                 erp_ref=r.erp_ref,
                 crm_id=r.crm_id,
-                crm_ids=[uuid.UUID(i) for i in r.crm_ids or []],
+                crm_ids=list(r.crm_ids),
                 message=r.message,
             )
             for r in rows[:size]

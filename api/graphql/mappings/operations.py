@@ -14,7 +14,6 @@ from api.graphql.enums import DeletionConflictResolution, SyncDirection, UpdateC
 from api.graphql.mappings.types import TableMapping, TableMappingPayload, TableMappingsPayload
 from domain.auth import Role
 from domain.errors import ValidationFailed
-from domain.mappings.service import reset_mappings, update_field_mapping, update_mapping
 
 
 @strawberry.input
@@ -72,13 +71,11 @@ def given(obj: object, *skip: str) -> dict[str, Any]:
 class MappingsQuery:
     @strawberry.field(extensions=requires(Role.INTEGRATION))
     async def table_mappings(self, info: Info) -> list[TableMapping]:
-        async with info.context.container.uow() as uow:
-            return [TableMapping.of(m) for m in await uow.mappings.all()]
+        return [TableMapping.of(m) for m in await info.context.services.reads.mappings.all()]
 
     @strawberry.field(extensions=requires(Role.INTEGRATION))
     async def table_mapping(self, info: Info, name: str) -> TableMapping | None:
-        async with info.context.container.uow() as uow:
-            mapping = await uow.mappings.get(name)
+        mapping = await info.context.services.reads.mappings.get(name)
         return None if mapping is None else TableMapping.of(mapping)
 
 
@@ -87,8 +84,7 @@ class MappingsMutation:
     @strawberry.mutation(extensions=requires(Role.ADMIN))
     async def update_table_mapping(self, info: Info, input: UpdateTableMappingInput) -> TableMappingPayload:
         try:
-            async with info.context.container.uow() as uow:
-                mapping = await update_mapping(uow.mappings, input.name, given(input, "name"))
+            mapping = await info.context.services.mapping_writes.update(input.name, given(input, "name"))
         except ValidationFailed as failed:
             return TableMappingPayload(user_errors=user_errors(failed))
         return TableMappingPayload(table_mapping=TableMapping.of(mapping))
@@ -96,10 +92,9 @@ class MappingsMutation:
     @strawberry.mutation(extensions=requires(Role.ADMIN))
     async def update_field_mapping(self, info: Info, input: UpdateFieldMappingInput) -> TableMappingPayload:
         try:
-            async with info.context.container.uow() as uow:
-                mapping = await update_field_mapping(
-                    uow.mappings, input.mapping, input.position, given(input, "mapping", "position")
-                )
+            mapping = await info.context.services.mapping_writes.update_field(
+                input.mapping, input.position, given(input, "mapping", "position")
+            )
         except ValidationFailed as failed:
             return TableMappingPayload(user_errors=user_errors(failed))
         return TableMappingPayload(table_mapping=TableMapping.of(mapping))
@@ -109,8 +104,7 @@ class MappingsMutation:
     )
     async def reset_table_mappings(self, info: Info, input: ResetTableMappingsInput) -> TableMappingsPayload:
         try:
-            async with info.context.container.uow() as uow:
-                mappings = await reset_mappings(uow.mappings, input.names)
+            mappings = await info.context.services.mapping_writes.reset(input.names)
         except ValidationFailed as failed:
             return TableMappingsPayload(user_errors=user_errors(failed))
         return TableMappingsPayload(table_mappings=[TableMapping.of(m) for m in mappings])

@@ -9,8 +9,6 @@ from typing import Any
 
 import strawberry
 
-from adapters.db.repositories.fullsync import SqlFullSyncStore
-from adapters.db.repositories.jobs import SqlJobStore
 from api.auth import requires
 from api.context import Info
 from api.errors import NotConfigured
@@ -32,23 +30,19 @@ class FullSyncSubscription:
         description="The full-sync review now, then after every change of its lines or their jobs",
     )
     async def full_sync_review_changes(self, info: Info) -> AsyncGenerator[FullSyncReview, None]:
-        container = info.context.container
+        services = info.context.services
         sent: dict[str, Any] = {"fingerprint": None, "seq": 0}
 
         async def read(_: set[str]) -> Sequence[Change[FullSyncReview]]:
             """The review, numbered anew only when it differs from the one sent last."""
             try:
-                lines, mappings = await container.full_sync.review()
+                lines, mappings = await services.full_sync.review()
             except ValidationFailed as failed:
                 raise NotConfigured(str(failed)) from None
-            async with container.db.read() as session:
-                version = await SqlFullSyncStore(session, container.clock).version()
-                jobs = SqlJobStore(session, container.ids)
-                job_seqs = []
-                for line in lines:
-                    for job_id in (line.to_crm_job_id, line.from_crm_job_id):
-                        job = await jobs.get(job_id) if job_id else None
-                        job_seqs.append((job_id, job.seq if job else None))
+            version = await services.reads.full_sync.version()
+            ids = [i for line in lines for i in (line.to_crm_job_id, line.from_crm_job_id)]
+            jobs = await services.reads.jobs.many([i for i in ids if i])
+            job_seqs = [(i, jobs[i].seq if i and i in jobs else None) for i in ids]
             fingerprint = (version, tuple(job_seqs), tuple((li.mapping, li.status) for li in lines))
             if fingerprint != sent["fingerprint"]:
                 sent["fingerprint"], sent["seq"] = fingerprint, sent["seq"] + 1
@@ -60,5 +54,5 @@ class FullSyncSubscription:
             return await read(set())
 
         channels = [FULL_SYNC_CHANNEL, activity_channel()]
-        async for state in snapshot_then_changes(container.events, channels, read, parse, end_at_final=False):
+        async for state in snapshot_then_changes(services.events, channels, read, parse, end_at_final=False):
             yield state

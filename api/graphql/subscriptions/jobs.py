@@ -9,7 +9,6 @@ from datetime import datetime
 
 import strawberry
 
-from adapters.db.repositories.jobs import JobReads, SqlJobStore
 from api.auth import requires
 from api.context import Info
 from api.errors import ApiError
@@ -74,17 +73,16 @@ class JobsSubscription:
     )
     async def sync_job(self, info: Info, id: strawberry.ID) -> AsyncGenerator[SyncJob, None]:
         job_id = parse_id(id)
-        container = info.context.container
+        services = info.context.services
 
         async def read(_: set[str]) -> Sequence[Change[SyncJob]]:
-            async with container.db.read() as session:
-                job = await SqlJobStore(session, container.ids).get(job_id)
+            job = await services.reads.jobs.get(job_id)
             if job is None:
                 raise NotFound(f"there is no job {id}")
             return [change(job)]
 
         async for state in snapshot_then_changes(
-            container.events, [job_channel(job_id)], read, _parse, end_at_final=True
+            services.events, [job_channel(job_id)], read, _parse, end_at_final=True
         ):
             yield state
 
@@ -93,24 +91,18 @@ class JobsSubscription:
         description="The queued and running jobs (of one mapping, or all), then every job's changes",
     )
     async def sync_activity(self, info: Info, mapping: str | None = None) -> AsyncGenerator[SyncJob, None]:
-        container = info.context.container
+        services = info.context.services
 
         async def read(open_keys: set[str]) -> Sequence[Change[SyncJob]]:
-            async with container.db.read() as session:
-                reads, store = JobReads(session), SqlJobStore(session, container.ids)
-                jobs: dict[uuid.UUID, SyncJobModel] = {}
-                for status in (JobStatus.QUEUED, JobStatus.RUNNING):
-                    page, _, _ = await reads.page(
-                        mapping=mapping, status=status.value, first=ACTIVITY_SNAPSHOT, after=None
-                    )
-                    jobs.update((job.id, job) for job in page)
-                for key in open_keys - {str(i) for i in jobs}:
-                    job = await store.get(uuid.UUID(key))
-                    if job is not None:
-                        jobs[job.id] = job
+            reads = services.reads.jobs
+            jobs: dict[uuid.UUID, SyncJobModel] = {}
+            for status in (JobStatus.QUEUED, JobStatus.RUNNING):
+                page = await reads.page(mapping=mapping, status=status, first=ACTIVITY_SNAPSHOT, after=None)
+                jobs.update((job.id, job) for job in page.jobs)
+            jobs.update(await reads.many([uuid.UUID(key) for key in open_keys - {str(i) for i in jobs}]))
             return [change(job) for job in sorted(jobs.values(), key=lambda j: j.id)]
 
         async for state in snapshot_then_changes(
-            container.events, [activity_channel(mapping)], read, _parse, end_at_final=False
+            services.events, [activity_channel(mapping)], read, _parse, end_at_final=False
         ):
             yield state

@@ -15,8 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from adapters.events.inprocess import QUEUE_SIZE, offer
-from domain.events import RESYNC, Event, EventBus, is_resync
+from domain.events import QUEUE_SIZE, RESYNC, Event, EventBus, is_resync, offer
 
 T = TypeVar("T")
 QUIET_SECONDS = 15.0

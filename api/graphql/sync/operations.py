@@ -20,7 +20,6 @@ from domain.couplings.service import find_erp_record, require_mapping
 from domain.errors import ErrorCode, ValidationFailed
 from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection as Direction
-from domain.stock import start_stock_push
 
 
 @strawberry.enum(description="Whose values win a conflict")
@@ -78,10 +77,10 @@ class SyncMutation:
         extensions=requires(Role.INTEGRATION), description="Synchronize one coupled record now"
     )
     async def sync_record(self, info: Info, input: SyncRecordInput) -> SyncJobPayload:
-        container = info.context.container
+        services = info.context.services
         try:
-            crm = await container.crm.client()
-            jobs = await container.sync.sync_record(
+            crm = await services.crm.client()
+            jobs = await services.sync.sync_record(
                 input.mapping,
                 erp_id=parse_id(input.erp_id, "record") if input.erp_id else None,
                 erp_key=input.erp_key,
@@ -99,7 +98,7 @@ class SyncMutation:
     )
     async def run_mapping_sync(self, info: Info, input: RunMappingSyncInput) -> SyncJobPayload:
         try:
-            jobs = await info.context.container.sync.run_mapping(
+            jobs = await info.context.services.sync.run_mapping(
                 input.mapping, input.direction, only_modified=input.only_modified
             )  # type: ignore[arg-type]
         except ValidationFailed as failed:
@@ -112,9 +111,9 @@ class SyncMutation:
         "changed since the last push (it also runs on ITEM-PRODUCT's schedule and after stock moves)",
     )
     async def push_stock(self, info: Info) -> SyncJobPayload:
-        container = info.context.container
+        services = info.context.services
         try:
-            job = await start_stock_push(container.uow, container.jobs, trigger=Trigger.MANUAL)
+            job = await services.push_stock(Trigger.MANUAL)
         except ValidationFailed as failed:
             return SyncJobPayload(user_errors=user_errors(failed))
         return SyncJobPayload.started([job])
@@ -125,7 +124,7 @@ class SyncMutation:
     )
     async def sync_modified_records(self, info: Info) -> SyncJobsPayload:
         try:
-            jobs = await info.context.container.sync.sync_modified()
+            jobs = await info.context.services.sync.sync_modified()
         except ValidationFailed as failed:
             return SyncJobsPayload(user_errors=user_errors(failed))
         return SyncJobsPayload(sync_jobs=[SyncJob.of(j) for j in jobs])
@@ -135,15 +134,16 @@ class SyncMutation:
         description="Create CRM rows for these ERP records and couple them",
     )
     async def create_in_crm(self, info: Info, input: CreateCounterpartInput) -> SyncJobPayload:
-        container = info.context.container
+        services = info.context.services
         try:
             ids = [parse_id(i, "record") for i in input.erp_ids or []]
             if input.erp_keys:
-                async with container.uow() as uow:
-                    mapping = await require_mapping(uow, input.mapping)
-                    ids += [(await find_erp_record(uow, mapping, None, key)).id for key in input.erp_keys]
-            await container.crm.client()
-            job = await container.sync.create_counterparts(input.mapping, Direction.TO_CRM, ids)
+                mapping = await require_mapping(services.reads, input.mapping)
+                ids += [
+                    (await find_erp_record(services.reads, mapping, None, key)).id for key in input.erp_keys
+                ]
+            await services.crm.client()
+            job = await services.sync.create_counterparts(input.mapping, Direction.TO_CRM, ids)
         except ValidationFailed as failed:
             return SyncJobPayload(user_errors=user_errors(failed))
         return SyncJobPayload.started([job])
@@ -153,10 +153,10 @@ class SyncMutation:
         description="Create ERP records for these CRM rows and couple them",
     )
     async def create_in_erp(self, info: Info, input: CreateCounterpartInput) -> SyncJobPayload:
-        container = info.context.container
+        services = info.context.services
         try:
-            await container.crm.client()
-            job = await container.sync.create_counterparts(
+            await services.crm.client()
+            job = await services.sync.create_counterparts(
                 input.mapping, Direction.FROM_CRM, input.crm_ids or []
             )
         except ValidationFailed as failed:
@@ -169,7 +169,7 @@ class SyncMutation:
     )
     async def cancel_sync_job(self, info: Info, input: CancelSyncJobInput) -> SyncJobPayload:
         try:
-            job = await info.context.container.jobs.cancel(parse_id(input.id))
+            job = await info.context.services.jobs.cancel(parse_id(input.id))
         except ValidationFailed as failed:
             return SyncJobPayload(user_errors=user_errors(failed))
         return SyncJobPayload.started([job])
@@ -182,8 +182,8 @@ class SyncMutation:
         try:
             if not input.coupling_ids and not input.mapping:
                 raise ValidationFailed.single(None, "give coupling ids or a mapping", ErrorCode.REQUIRED)
-            await info.context.container.crm.client()
-            jobs = await info.context.container.sync.retry_skipped(
+            await info.context.services.crm.client()
+            jobs = await info.context.services.sync.retry_skipped(
                 coupling_ids=[parse_id(i, "coupling") for i in input.coupling_ids or []],
                 mapping=input.mapping,
             )
@@ -198,8 +198,8 @@ class SyncMutation:
     async def resolve_conflict(self, info: Info, input: ResolveConflictInput) -> CouplingPayload:
         winner = Direction.TO_CRM if input.winner is ConflictWinner.ERP else Direction.FROM_CRM
         try:
-            await info.context.container.crm.client()
-            coupling, _ = await info.context.container.sync.resolve_conflict(
+            await info.context.services.crm.client()
+            coupling, _ = await info.context.services.sync.resolve_conflict(
                 parse_id(input.coupling_id, "coupling"), winner
             )
         except ValidationFailed as failed:
