@@ -21,13 +21,13 @@ from adapters.db.repositories.fullsync import SqlFullSyncStore
 from adapters.db.repositories.jobs import SqlJobStore, job_from_row
 from adapters.db.repositories.mappings import SqlMappingStore
 from domain.clock import Clock, IdFactory
-from domain.couplings.model import Coupling, OutcomeEntry, SyncOutcome
+from domain.couplings.model import Coupling, OutcomeEntry
 from domain.couplings.ports import CouplingFigures
 from domain.couplings.reads import CouplingPage
 from domain.financials.reads import ErpPage
 from domain.financials.records import ErpRecord
 from domain.financials.tables import TableSpec
-from domain.jobs.model import ErrorClass, JobError, JobRecord, JobStatus, RecordOutcome, SyncJob
+from domain.jobs.model import ErrorClass, JobError, JobRecord, JobStatus, Outcome, RecordOutcome, SyncJob
 from domain.jobs.reads import JobPage
 from domain.mappings.model import SyncDirection, TableMapping
 from domain.pricing import PriceLine
@@ -203,7 +203,7 @@ class SqlCouplingReads:
                 coupling_id=r.coupling_id,
                 job_id=r.job_id,
                 direction=SyncDirection(r.direction),
-                outcome=SyncOutcome(r.outcome),
+                outcome=Outcome(r.outcome),
                 at=r.at,
                 message=r.message,
             )

@@ -22,8 +22,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
-from adapters.events.inprocess import QUEUE_SIZE, events_of, offer
-from domain.events import RESYNC, Event, EventBus
+from adapters.events.inprocess import events_of
+from domain.events import QUEUE_SIZE, RESYNC, Event, EventBus, offer
 
 log = logging.getLogger("couplet.events")
 CONFIRM_SECONDS = 10.0
