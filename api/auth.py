@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
 from api.errors import Forbidden, Unauthenticated
@@ -53,6 +54,6 @@ _BY_ROLE: dict[Role, type[RequiresRole]] = {
 }
 
 
-def requires(role: Role) -> list[PermissionExtension]:
+def requires(role: Role) -> list[FieldExtension]:
     """Field extensions granting access to `role` and the roles above it."""
     return [PermissionExtension(permissions=[_BY_ROLE[role]()], use_directives=False)]

@@ -11,7 +11,8 @@ from strawberry.utils.str_converters import to_camel_case
 from api.errors import BadUserInput
 from domain.errors import ErrorCode, FieldError, ValidationFailed
 
-UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Why an input was refused")
+strawberry.enum(ErrorCode, name="UserErrorCode", description="Why an input was refused")
+UserErrorCode = ErrorCode
 
 
 @strawberry.type(description="A problem with the input; nothing was changed.")

@@ -15,13 +15,25 @@ from domain.mappings.model import SyncDirection as _SyncDirection
 from domain.mappings.model import TransformKind as _TransformKind
 from domain.mappings.model import UpdateConflictResolution as _Update
 
-SyncDirection = strawberry.enum(_SyncDirection, name="SyncDirection")
-JobStatus = strawberry.enum(_JobStatus, name="JobStatus")
-JobKind = strawberry.enum(_JobKind, name="JobKind")
-UpdateConflictResolution = strawberry.enum(_Update, name="UpdateConflictResolution")
-DeletionConflictResolution = strawberry.enum(_Deletion, name="DeletionConflictResolution")
-SyncOutcome = strawberry.enum(_SyncOutcome, name="SyncOutcome")
-SyncResult = strawberry.enum(_SyncResult, name="SyncResult")
-ErrorClass = strawberry.enum(_ErrorClass, name="ErrorClass")
-TransformKind = strawberry.enum(_TransformKind, name="TransformKind")
-RecordOutcome = strawberry.enum(_RecordOutcome, name="RecordOutcome")
+# strawberry.enum registers the class and returns it: binding the class itself keeps
+# each name a type mypy can follow (a variable bound to the call is not one).
+strawberry.enum(_SyncDirection, name="SyncDirection")
+SyncDirection = _SyncDirection
+strawberry.enum(_JobStatus, name="JobStatus")
+JobStatus = _JobStatus
+strawberry.enum(_JobKind, name="JobKind")
+JobKind = _JobKind
+strawberry.enum(_Update, name="UpdateConflictResolution")
+UpdateConflictResolution = _Update
+strawberry.enum(_Deletion, name="DeletionConflictResolution")
+DeletionConflictResolution = _Deletion
+strawberry.enum(_SyncOutcome, name="SyncOutcome")
+SyncOutcome = _SyncOutcome
+strawberry.enum(_SyncResult, name="SyncResult")
+SyncResult = _SyncResult
+strawberry.enum(_ErrorClass, name="ErrorClass")
+ErrorClass = _ErrorClass
+strawberry.enum(_TransformKind, name="TransformKind")
+TransformKind = _TransformKind
+strawberry.enum(_RecordOutcome, name="RecordOutcome")
+RecordOutcome = _RecordOutcome

@@ -18,7 +18,8 @@ from domain.sales_lines import LineError as DomainLineError
 
 T = TypeVar("T")
 
-PriceSourceKind = strawberry.enum(pricing.PriceSourceKind, name="PriceSourceKind")
+strawberry.enum(pricing.PriceSourceKind, name="PriceSourceKind")
+PriceSourceKind = pricing.PriceSourceKind
 
 
 def builds(factory: Callable[[Mapping[str, Any]], object]) -> Callable[[type[T]], type[T]]:

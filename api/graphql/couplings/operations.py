@@ -123,7 +123,7 @@ class CouplingsMutation:
                 erp_id=parse_id(input.erp_id, "record") if input.erp_id else None,
                 erp_key=input.erp_key,
                 sync_after=input.sync_after,
-            )  # type: ignore[arg-type]
+            )
             coupling = await (await info.context.services.couplings()).couple(request)
         except ValidationFailed as failed:
             return CouplingPayload(user_errors=user_errors(failed))

@@ -59,7 +59,7 @@ def record_fields(record: ErpRecord) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in spec.fields:
         value = record.values.get(f.name)
-        values[f.name] = f.enum(value) if f.enum is not None and value is not None else value
+        values[f.name] = f.enum(str(value)) if f.enum is not None and value is not None else value
     return values
 
 
@@ -137,7 +137,7 @@ class RecordTypes:
         for c in spec.children:
             child_spec = table(c.table)
             child_input = self._input(child_spec, f"{child_spec.label}Input", set(), child=True)
-            annotations[c.name] = list[child_input] | None
+            annotations[c.name] = list[child_input] | None  # type: ignore[valid-type]  # made at run time
             namespace[c.name] = strawberry.field(
                 default=strawberry.UNSET, description="Replaces the stored list when given"
             )
@@ -163,7 +163,7 @@ def _inventory_field() -> Any:
     )
 
 
-CouplingType = Annotated["Coupling", strawberry.lazy("api.graphql.couplings.types")]  # noqa: F821
+CouplingType = Annotated["Coupling", strawberry.lazy("api.graphql.couplings.types")]  # type: ignore[name-defined]  # noqa: F821
 
 
 def _coupling_field() -> Any:

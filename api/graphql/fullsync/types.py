@@ -17,9 +17,12 @@ from domain.fullsync.model import ReviewLine
 from domain.mappings.dag import effective_dependencies
 from domain.mappings.model import TableMapping
 
-SyncRecommendation = strawberry.enum(_Recommendation, name="SyncRecommendation")
-ReviewLineStatus = strawberry.enum(_LineStatus, name="ReviewLineStatus")
-PassStatus = strawberry.enum(_PassStatus, name="PassStatus")
+strawberry.enum(_Recommendation, name="SyncRecommendation")
+SyncRecommendation = _Recommendation
+strawberry.enum(_LineStatus, name="ReviewLineStatus")
+ReviewLineStatus = _LineStatus
+strawberry.enum(_PassStatus, name="PassStatus")
+PassStatus = _PassStatus
 
 
 @strawberry.type(description="One mapping of the full synchronization")
@@ -58,11 +61,11 @@ class FullSyncReviewLine:
             mapping=line.mapping,
             position=line.position,
             depends_on=effective_dependencies(mapping, mappings) if mapping else [],
-            direction=mapping.direction if mapping else SyncDirection.BIDIRECTIONAL,  # type: ignore[arg-type]
+            direction=mapping.direction if mapping else SyncDirection.BIDIRECTIONAL,
             recommendation=line.recommendation,
-            status=line.status,  # type: ignore[arg-type]
+            status=line.status,
             to_crm_status=line.to_crm_status,
-            from_crm_status=line.from_crm_status,  # type: ignore[arg-type]
+            from_crm_status=line.from_crm_status,
             message=line.message,
             modified_at=line.modified_at,
             line=line,

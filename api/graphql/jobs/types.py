@@ -74,7 +74,7 @@ class SyncJob:
                 at=r.at,
                 error_class=r.error_class,
                 message=r.message,
-                erp_ref=r.erp_ref,  # type: ignore[arg-type]
+                erp_ref=r.erp_ref,
                 crm_ref=r.crm_ref,
                 detail=r.detail,
             )
@@ -101,7 +101,7 @@ class SyncJob:
         items = [
             JobRecord(
                 position=r.position,
-                outcome=r.outcome,  # type: ignore[arg-type]
+                outcome=r.outcome,
                 erp_id=strawberry.ID(str(r.erp_id)) if r.erp_id else None,
                 erp_ref=r.erp_ref,
                 crm_id=r.crm_id,
@@ -125,11 +125,11 @@ class SyncJob:
         return cls(
             id=strawberry.ID(str(job.id)),
             kind=job.kind,
-            mapping=job.mapping or "",  # type: ignore[arg-type]
-            direction=job.direction or Direction.BIDIRECTIONAL,  # type: ignore[arg-type]
+            mapping=job.mapping or "",
+            direction=job.direction or Direction.BIDIRECTIONAL,
             trigger=job.trigger,
             status=job.status,
-            queued_at=job.queued_at,  # type: ignore[arg-type]
+            queued_at=job.queued_at,
             started_at=job.started_at,
             finished_at=job.finished_at,
             processed=job.processed,

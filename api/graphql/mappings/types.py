@@ -53,11 +53,11 @@ class FieldMapping:
             if t is None
             else FieldTransform(
                 kind=t.kind,
-                mapping=t.mapping,  # type: ignore[arg-type]
+                mapping=t.mapping,
                 key_template=t.key_template,
                 blank_means=t.blank_means,
                 function=t.function,
-                pairs=[list(p) for p in t.pairs] or None,
+                pairs=[list(p) for p in t.pairs] or None,  # type: ignore[arg-type]  # JSON scalar
             )
         )
         return cls(
@@ -65,8 +65,8 @@ class FieldMapping:
             erp_field=f.erp_field,
             crm_attribute=f.crm_attribute,
             direction=f.direction,
-            constant=f.constant,
-            transform=transform,  # type: ignore[arg-type]
+            constant=f.constant,  # type: ignore[arg-type]  # JSON scalar
+            transform=transform,
             clear_on_failed_lookup=f.clear_on_failed_lookup,
             not_null=f.not_null,
             enabled=f.enabled,
@@ -124,13 +124,13 @@ class TableMapping:
             crm_option_attribute=m.crm_option_attribute,
             direction=m.direction,
             only_coupled=m.only_coupled,
-            depends_on=list(m.depends_on),  # type: ignore[arg-type]
+            depends_on=list(m.depends_on),
             erp_filter=m.erp_filter,
             crm_filter=m.crm_filter,
             interval_minutes=m.interval_minutes,
             enabled=m.enabled,
-            update_conflict_resolution=m.update_conflict_resolution,  # type: ignore[arg-type]
-            deletion_conflict_resolution=m.deletion_conflict_resolution,  # type: ignore[arg-type]
+            update_conflict_resolution=m.update_conflict_resolution,
+            deletion_conflict_resolution=m.deletion_conflict_resolution,
             sync_after_coupling=m.sync_after_coupling,
             create_if_no_match=m.create_if_no_match,
             parent=m.parent,

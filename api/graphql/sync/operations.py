@@ -87,7 +87,7 @@ class SyncMutation:
                 crm_id=input.crm_id,
                 direction=input.direction,
                 crm=crm,
-            )  # type: ignore[arg-type]
+            )
         except ValidationFailed as failed:
             return SyncJobPayload(user_errors=user_errors(failed))
         return SyncJobPayload.started(jobs)
@@ -100,7 +100,7 @@ class SyncMutation:
         try:
             jobs = await info.context.services.sync.run_mapping(
                 input.mapping, input.direction, only_modified=input.only_modified
-            )  # type: ignore[arg-type]
+            )
         except ValidationFailed as failed:
             return SyncJobPayload(user_errors=user_errors(failed))
         return SyncJobPayload.started(jobs)
