@@ -21,7 +21,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from adapters.logging import configure_logging
 from adapters.settings import Settings, get_settings
 from api.auth import bearer_secret
-from api.container import Container
+from api.bootstrap import Services, bootstrap
 from api.context import Context
 from api.graphql.schema import Limits, build_schema
 from api.webhooks import router as webhooks_router
@@ -70,15 +70,15 @@ class BodySizeLimit:
         await self.app(scope, limited, send)
 
 
-def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
-    """The app; a given container is used (and left open) instead of building one."""
-    settings = settings or (container.settings if container else get_settings())
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The app; given services are used (and left open) instead of bootstrapping them."""
+    settings = settings or (services.settings if services else get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level, json=settings.log_json)
-        own = container is None
-        app.state.container = running = container or Container.from_settings(settings)
+        own = services is None
+        app.state.services = running = services or bootstrap(settings)
         log.info("couplet.started", database=running.db.dialect)
         timer: asyncio.Task[None] | None = None
         stopping = asyncio.Event()
@@ -101,10 +101,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = FastAPI(title="Couplet", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
 
     async def get_context(connection: HTTPConnection) -> Context:
-        app_container: Container = connection.app.state.container
+        running: Services = connection.app.state.services
         secret = bearer_secret(connection.headers.get("authorization"))
-        principal = await app_container.principal(secret) if secret else None
-        return Context(app_container, principal)
+        principal = await running.principal(secret) if secret else None
+        return Context(running, principal)
 
     schema = build_schema(Limits(settings.max_query_depth, settings.max_query_tokens, settings.max_aliases))
     graphql = CoupletGraphQLRouter(
@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @app.get("/readyz")
     async def readyz(request: Request) -> Response:
-        checks = await request.app.state.container.readiness()
+        checks = await request.app.state.services.readiness()
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ok" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503

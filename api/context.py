@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from strawberry.fastapi import BaseContext
 
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Principal
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class Context(BaseContext):
-    def __init__(self, services: Container, principal: Principal | None) -> None:
+    def __init__(self, services: Services, principal: Principal | None) -> None:
         super().__init__()
         self.services = services
         self.principal = principal

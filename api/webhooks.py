@@ -14,7 +14,6 @@ record is never deleted."""
 
 from __future__ import annotations
 
-import hmac
 import logging
 from typing import Any
 from uuid import UUID
@@ -22,9 +21,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from adapters.crm_provider import CONNECTION_ID
-from adapters.db.models import ConnectionRow
-from api.container import Container
+from api.bootstrap import Services
 
 log = logging.getLogger("couplet.webhooks")
 HEADER = "x-couplet-webhook-key"
@@ -35,21 +32,14 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-async def _authorized(container: Container, request: Request) -> tuple[bool, UUID | None]:
-    given = request.headers.get(HEADER) or request.query_params.get("code")
-    async with container.db.read() as session:
-        row = await session.get(ConnectionRow, CONNECTION_ID)
-    if row is None or not row.webhook_secret or not given:
-        return False, None
-    expected = container.crm.secrets.decrypt(row.webhook_secret)
-    return hmac.compare_digest(given.encode(), expected.encode()), row.integration_user_id
-
-
 @router.post("/webhooks/dataverse", status_code=202)
 async def dataverse_webhook(request: Request) -> JSONResponse:
-    container: Container = request.app.state.container
-    ok, integration_user = await _authorized(container, request)
-    if not ok:
+    services: Services = request.app.state.services
+    caller = await services.connection.webhook_caller(
+        request.headers.get(HEADER) or request.query_params.get("code")
+    )
+    integration_user = caller.integration_user_id
+    if not caller.authorized:
         return _error(401, "a valid webhook key is required")
     try:
         context: dict[str, Any] = await request.json()
@@ -62,11 +52,11 @@ async def dataverse_webhook(request: Request) -> JSONResponse:
     if integration_user is not None and initiator and str(initiator).lower() == str(integration_user).lower():
         return JSONResponse({"status": "ignored", "reason": "made by the integration user"}, status_code=202)
     if message == "Delete":
-        touched = await container.sync.crm_row_deleted(entity, row_id)
+        touched = await services.sync.crm_row_deleted(entity, row_id)
         return JSONResponse({"status": "accepted", "uncoupled": touched}, status_code=202)
     if message not in ("Create", "Update"):
         return JSONResponse(
             {"status": "ignored", "reason": f"{message} is not synchronized"}, status_code=202
         )
-    mappings = await container.triggers.crm_changed(entity, row_id)
+    mappings = await services.triggers.crm_changed(entity, row_id)
     return JSONResponse({"status": "accepted", "mappings": mappings}, status_code=202)

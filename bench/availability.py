@@ -35,7 +35,7 @@ from adapters.db.engine import Database
 from adapters.db.repositories.api_keys import ApiKeyRepository
 from adapters.settings import Settings
 from api.app import create_app
-from api.container import Container
+from api.bootstrap import bootstrap
 from bench.availability_support import baseline
 from bench.availability_support.load import (
     AVAILABILITY,
@@ -78,15 +78,15 @@ async def statements_per_request(url: str, key: str, work: Workload) -> dict[str
     """The app in-process, counting statements with SQLAlchemy's before_cursor_execute."""
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(database_url=url, data_dir=Path(data_dir), change_triggers=False)
-        container = Container(settings=settings, db=Database.from_url(url))
+        container = bootstrap(settings, db=Database.from_url(url))
         count = 0
 
         def record(*_: Any) -> None:
             nonlocal count
             count += 1
 
-        app = create_app(container=container)
-        app.state.container = container  # ASGITransport runs no lifespan
+        app = create_app(services=container)
+        app.state.services = container  # ASGITransport runs no lifespan
         transport = httpx.ASGITransport(app=app)
         rnd = random.Random(1)
         result = {}

@@ -24,7 +24,7 @@ from adapters.dataverse.simulator import DEFAULT_TENANT
 from adapters.db import migrate
 from adapters.db.models import ConnectionRow, Currency, Customer
 from adapters.settings import Settings
-from api.container import Container
+from api.bootstrap import Services, bootstrap
 from domain.clock import Uuid7Factory
 from domain.couplings.model import Coupling
 from domain.mappings.service import seed_mappings
@@ -80,7 +80,7 @@ async def erp_database(url: str | None) -> str:
     return url
 
 
-async def add_customers(container: Container, count: int, *, prefix: str = "B") -> None:
+async def add_customers(container: Services, count: int, *, prefix: str = "B") -> None:
     """N customers written straight to the table (seeding, not what is measured)."""
     now = datetime.now(UTC)
     rows = [
@@ -101,7 +101,7 @@ async def add_customers(container: Container, count: int, *, prefix: str = "B") 
             await session.execute(sa.insert(Customer), rows[start : start + 5000])
 
 
-async def connected_container(database_url: str, crm_url: str) -> Container:
+async def connected_container(database_url: str, crm_url: str) -> Services:
     """A container whose connection points at the simulator, default mappings on,
     the local currency coupled to the CRM's base currency."""
     settings = Settings(
@@ -110,7 +110,7 @@ async def connected_container(database_url: str, crm_url: str) -> Container:
         change_triggers=False,
         log_level="WARNING",
     )
-    container = Container.from_settings(settings)
+    container = bootstrap(settings)
     now = datetime.now(UTC)
     async with container.db.transaction() as session:
         session.add(

@@ -109,6 +109,10 @@ class ArqJobQueue:
                 requeued.append(job)
         return requeued
 
+    async def wake(self, job_id: UUID) -> None:
+        """arq cannot start a deferred job early: a waiting job looks again after its delay."""
+        return None
+
     async def forget(self, job_id: UUID) -> None:
         """The job has ended: drop its arq id."""
         pool: Any = await self.pool()

@@ -5,22 +5,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 from uuid import UUID
 
 from adapters.queue.stopping import run_guarded
 from domain.jobs.model import SyncJob
 from domain.jobs.ports import JobQueue
-from domain.jobs.runner import TIME_LIMIT_MESSAGE, JobRunner
+from domain.jobs.runner import TIME_LIMIT_MESSAGE
 
 log = logging.getLogger("couplet.queue")
 
 
 class InProcessJobQueue:
-    """Runs each enqueued job in a task, at most `concurrency` at once."""
+    """Runs each enqueued job in a task, at most `concurrency` at once. `run` runs
+    one job (the runner's `run`)."""
 
-    def __init__(self, runner: JobRunner, *, concurrency: int = 4, time_limit: float | None = None) -> None:
-        self.runner = runner
+    def __init__(
+        self,
+        run: Callable[[UUID], Coroutine[Any, Any, object]],
+        *,
+        concurrency: int = 4,
+        time_limit: float | None = None,
+    ) -> None:
+        self._run_job = run
         self.time_limit = time_limit
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: dict[UUID, asyncio.Task[None]] = {}
@@ -43,7 +51,7 @@ class InProcessJobQueue:
                 await asyncio.wait_for(woken.wait(), defer)
             self._wakeups.pop(job_id, None)
         async with self._slots:
-            running: asyncio.Task[object] = asyncio.create_task(self.runner.run(job_id))
+            running: asyncio.Task[object] = asyncio.create_task(self._run_job(job_id))
             self._running[job_id] = running
             timed_out = False
 

@@ -16,9 +16,9 @@ from adapters.db.engine import Database
 from adapters.db.repositories.financials import SqlErpStore
 from adapters.settings import Settings
 from api.app import create_app
+from api.bootstrap import bootstrap
 from api.cli.common import console, run
 from api.cli.keys import create_key
-from api.container import Container
 from api.demo.connection import connect_demo
 from api.demo.crm_data import register_apps, seed_crm
 from api.demo.sample_data import seed
@@ -60,13 +60,13 @@ async def _serve(settings: Settings, simulator: DataverseSimulator, crm_port: in
         if crm_task.done():
             crm_task.result()
         await asyncio.sleep(0.05)
-    container = Container.from_settings(settings)
+    container = bootstrap(settings)
     try:
         await connect_demo(container, crm_url)
         _print_welcome(settings.port, crm_url, secret)
         api = uvicorn.Server(
             uvicorn.Config(
-                create_app(container=container), host="127.0.0.1", port=settings.port, log_level="warning"
+                create_app(services=container), host="127.0.0.1", port=settings.port, log_level="warning"
             )
         )
         await api.serve()

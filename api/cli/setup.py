@@ -11,9 +11,9 @@ import typer
 from rich.table import Table
 
 from adapters.settings import Settings
+from api.bootstrap import bootstrap
 from api.cli.common import DatabaseOption, console, run, settings
 from api.cli.serve import ensure_schema
-from api.container import Container
 from domain.connection.model import AdminCredentials, ConnectionSettings, CrmConnection, EnableOptions
 from domain.connection.service import ConnectionService
 from domain.errors import ValidationFailed
@@ -162,7 +162,7 @@ async def _enable(
 
 async def walk(config: Settings, a: Answers, ask: Ask) -> int:
     """Every step in turn; 0 when they all passed, 1 at the first that did not."""
-    container = Container.from_settings(config)
+    container = bootstrap(config)
     service = container.connection
     try:
         await _configure(service, a, ask, await service.get())

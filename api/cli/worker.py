@@ -19,12 +19,12 @@ from adapters.logging import configure_logging
 from adapters.queue.arq import ArqJobQueue
 from adapters.queue.worker import build_worker, health_key, stop_gracefully
 from adapters.settings import Settings
+from api.bootstrap import Services, bootstrap
 from api.cli.common import console, run
 from api.cli.serve import ensure_schema
-from api.container import Container
 
 
-def worker_for(container: Container) -> Worker:
+def worker_for(container: Services) -> Worker:
     """The arq worker of this container's runner and queue (with the schedule, when on)."""
     queue = container.queue
     assert isinstance(queue, ArqJobQueue), "a worker needs COUPLET_REDIS_URL"
@@ -45,7 +45,7 @@ async def _healthy(settings: Settings) -> bool:
 
 async def _work(settings: Settings) -> None:
     configure_logging(settings.log_level, json=settings.log_json)
-    container = Container.from_settings(settings)
+    container = bootstrap(settings)
     worker = worker_for(container)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -5,14 +5,14 @@ availability — then the full-sync review is generated, ready to start."""
 from __future__ import annotations
 
 from adapters.dataverse.simulator import DEFAULT_TENANT
-from api.container import Container
+from api.bootstrap import Services
 from api.demo.crm_data import ADMIN_APP, SYNC_APP
 from domain.connection.enabling import enable
 from domain.connection.model import AdminCredentials, ConnectionSettings, ConnectionStatus, EnableOptions
 from domain.connection.solution_import import import_solution
 
 
-async def connect_demo(container: Container, crm_url: str) -> None:
+async def connect_demo(container: Services, crm_url: str) -> None:
     service = container.connection
     current = await service.get()
     if current is not None and current.is_enabled:

@@ -6,7 +6,6 @@ import datetime
 
 import strawberry
 
-from adapters.db.repositories.api_keys import ApiKeyRepository
 from api.auth import requires
 from api.context import Info
 from api.graphql.common import UserError
@@ -14,10 +13,9 @@ from domain.auth import ApiKey as ApiKeyModel
 from domain.auth import Role as RoleEnum
 from domain.errors import ErrorCode
 
-strawberry.enum(
+Role = strawberry.enum(
     RoleEnum, name="Role", description="What an API key may do (ADMIN ⊃ INTEGRATION ⊃ AVAILABILITY)"
 )
-Role = RoleEnum  # the registered class itself, so mypy sees a type
 
 
 @strawberry.type
@@ -58,8 +56,7 @@ class ApiKeyPayload:
 class KeysQuery:
     @strawberry.field(extensions=requires(RoleEnum.ADMIN))
     async def api_keys(self, info: Info) -> list[ApiKey]:
-        async with info.context.services.db.read() as session:
-            return [ApiKey.of(k) for k in await ApiKeyRepository(session).list()]
+        return [ApiKey.of(k) for k in await info.context.services.api_keys.list()]
 
 
 @strawberry.type
@@ -75,9 +72,5 @@ class KeysMutation:
                     )
                 ]
             )
-        services = info.context.services
-        async with services.db.transaction() as session:
-            key, secret = await ApiKeyRepository(session).create(
-                name, RoleEnum(input.role), services.clock, services.ids
-            )
+        key, secret = await info.context.services.api_keys.create(name, RoleEnum(input.role))
         return ApiKeyPayload(api_key=ApiKey.of(key), secret=secret)

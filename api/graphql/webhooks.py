@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 import strawberry
 
-from adapters.crm_provider import CONNECTION_ID
-from adapters.db.models import ConnectionRow
 from api.auth import requires
 from api.context import Info
-from api.graphql.common import UserError
+from api.graphql.common import UserError, user_errors
 from domain.auth import Role
-from domain.errors import ErrorCode
+from domain.errors import ValidationFailed
 
 
 @strawberry.type
@@ -30,20 +26,8 @@ class WebhooksMutation:
         description="A new key for Dataverse webhooks (the previous one stops working)",
     )
     async def rotate_webhook_key(self, info: Info) -> WebhookKeyPayload:
-        services = info.context.services
-        key = secrets.token_urlsafe(32)
-        async with services.db.transaction() as session:
-            row = await session.get(ConnectionRow, CONNECTION_ID)
-            if row is None:
-                return WebhookKeyPayload(
-                    user_errors=[
-                        UserError(
-                            field=None,
-                            message="configure the CRM connection first",
-                            code=ErrorCode.NOT_CONFIGURED,
-                        )
-                    ]
-                )
-            row.webhook_secret = services.crm.secrets.encrypt(key)
-            row.modified_at = services.clock.now()
+        try:
+            key = await info.context.services.connection.rotate_webhook_key()
+        except ValidationFailed as failed:
+            return WebhookKeyPayload(user_errors=user_errors(failed))
         return WebhookKeyPayload(key=key)

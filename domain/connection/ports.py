@@ -33,6 +33,23 @@ class ConnectionStore(Protocol):
     async def coupling_count(self) -> int:
         """How many couplings exist (they belong to the organization last connected)."""
 
+    async def webhook_key(self) -> str | None:
+        """The key Dataverse's webhooks must send, decrypted; None when none is set."""
+
+    async def set_webhook_key(self, key: str) -> None:
+        """Replace the webhook key (stored encrypted); the connection must exist."""
+
+
+class ConnectionState(Protocol):
+    """Quick reads of the connection outside any unit of work (the schedule, the
+    change triggers and every webhook call ask them)."""
+
+    async def is_enabled(self) -> bool:
+        """Whether sync is switched on: schedules and triggers start nothing while it is not."""
+
+    async def webhook_check(self) -> tuple[str | None, UUID | None]:
+        """The webhook key (decrypted; None when none is set) and the integration user's id."""
+
 
 class ApiKeyIssuer(Protocol):
     """Creates and revokes API keys (for the CRM plugin's AVAILABILITY key)."""

@@ -7,10 +7,13 @@ whose outcome (passed or failed, when, why) is itself what it records."""
 
 from __future__ import annotations
 
+import hmac
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from domain.clock import Clock
 from domain.connection import enabling, solution_import
@@ -22,7 +25,7 @@ from domain.connection.model import (
     CrmConnection,
     EnableOptions,
 )
-from domain.connection.ports import CrmClientFactory, SetupUnitOfWorkFactory
+from domain.connection.ports import ConnectionState, CrmClientFactory, SetupUnitOfWorkFactory
 from domain.connection.solution import UNIQUE_NAME
 from domain.connection.state import require_connection
 from domain.connection.users import CheckFailed, check_integration_user
@@ -39,10 +42,15 @@ class ConnectionService:
     solution zip; `public_url` is where CRM plugins reach Couplet."""
 
     uow: SetupUnitOfWorkFactory
+    state: ConnectionState
     crm: CrmClientFactory
     clock: Clock
     solution_package: Callable[[], bytes]
     public_url: str
+
+    async def is_enabled(self) -> bool:
+        """Whether the connection is set up and sync switched on."""
+        return await self.state.is_enabled()
 
     async def get(self) -> CrmConnection | None:
         async with self.uow() as uow:
@@ -150,3 +158,34 @@ class ConnectionService:
             await uow.connection.save(disabled)
         log.info("CRM connection disabled")
         return disabled
+
+    async def rotate_webhook_key(self) -> str:
+        """A new key for Dataverse webhooks, returned this once (the previous one
+        stops working). Refused until the connection is configured."""
+        key = secrets.token_urlsafe(32)
+        async with self.uow() as uow:
+            if await uow.connection.get() is None:
+                raise ValidationFailed.single(
+                    None, "configure the CRM connection first", ErrorCode.NOT_CONFIGURED
+                )
+            await uow.connection.set_webhook_key(key)
+        return key
+
+    async def webhook_caller(self, given: str | None) -> WebhookCaller:
+        """Whether a webhook call carries the current key (compared in constant
+        time), and the integration user whose own changes are its echo."""
+        expected, integration_user = await self.state.webhook_check()
+        if expected is None or not given:
+            return WebhookCaller(authorized=False, integration_user_id=None)
+        return WebhookCaller(
+            authorized=hmac.compare_digest(given.encode(), expected.encode()),
+            integration_user_id=integration_user,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookCaller:
+    """What `webhook_caller` found out about a webhook call."""
+
+    authorized: bool
+    integration_user_id: UUID | None

@@ -223,6 +223,10 @@ class FullSyncService:
         await self._jobs.enqueue(jobs)  # only now: the line knows its jobs before any can finish
         await self._announce(version)
 
+    async def job_changed(self, job: SyncJob) -> None:
+        """As the runner's `JobEvents`: a job of the review that ended moves it on."""
+        await self.job_finished(job)
+
     async def job_finished(self, job: SyncJob) -> None:
         """A job of the review ended: update its line and start what may follow."""
         if not job.status.is_final or job.trigger is not TRIGGER:

@@ -3,6 +3,7 @@ channel and on the activity channels (all jobs, and its mapping's)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from domain.events import EventBus, activity_channel, job_channel
@@ -44,6 +45,16 @@ class PublishedJobEvents:
         await self._bus.publish(activity_channel(), event)
         if job.mapping:
             await self._bus.publish(activity_channel(job.mapping), event)
+
+
+class JobEventCallback:
+    """`JobEvents` as one function (a listener built after the runner that tells it)."""
+
+    def __init__(self, on_change: Callable[[SyncJob], Awaitable[None]]) -> None:
+        self._on_change = on_change
+
+    async def job_changed(self, job: SyncJob) -> None:
+        await self._on_change(job)
 
 
 class JobListeners:

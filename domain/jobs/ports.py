@@ -57,3 +57,7 @@ class JobQueue(Protocol):
     async def recover(self, jobs: Sequence[SyncJob]) -> list[SyncJob]:
         """Queue again those of these active jobs the queue no longer holds (left
         by a stopped process); returns them."""
+
+    async def wake(self, job_id: UUID) -> None:
+        """Start a deferred job now: what it waited for has ended. A queue that
+        cannot (arq) does nothing; the waiting job looks again after its delay."""

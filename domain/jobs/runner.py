@@ -24,6 +24,7 @@ from domain.jobs.model import (
     RecordOutcome,
     SyncJob,
 )
+from domain.jobs.ports import JobQueue
 from domain.uow import UnitOfWorkFactory
 
 log = logging.getLogger("couplet.jobs")
@@ -142,16 +143,19 @@ class JobRunner:
         ids: IdFactory,
         handlers: Mapping[JobKind, Handler],
         events: JobEvents | None = None,
+        queue: JobQueue | None = None,
     ) -> None:
+        """`queue` is where a job goes back to when it must wait or retry, and
+        what wakes the jobs waiting for one that ended; without one (unit tests)
+        a job neither waits nor retries. The embedded queue runs this runner in
+        turn: the composition root closes that loop with a closure, not by
+        assigning afterwards."""
         self._uow = uow
         self._clock = clock
         self._ids = ids
         self._handlers = handlers
         self.events: JobEvents = events or NoEvents()
-        self.requeue: Callable[[SyncJob, float], Awaitable[None]] | None = None
-        # Wakes a job waiting in the queue at once (the embedded queue can; arq's
-        # waiting jobs just look again after their delay).
-        self.wake: Callable[[UUID], Awaitable[None]] | None = None
+        self._queue = queue
         self._waiters: dict[UUID, set[UUID]] = {}  # job → the jobs of this process waiting for it
 
     async def run(self, job_id: UUID) -> SyncJob | None:
@@ -181,12 +185,12 @@ class JobRunner:
         except JobRetry as retry:
             if not retry.attempt:
                 job.attempts -= 1
-            if (job.attempts < MAX_ATTEMPTS or not retry.attempt) and self.requeue is not None:
+            if (job.attempts < MAX_ATTEMPTS or not retry.attempt) and self._queue is not None:
                 job.status, job.message, job.started_at = JobStatus.QUEUED, retry.reason, None
                 await self._release_lane(job)
                 with contextlib.suppress(JobCanceled):
                     await ctx.flush()
-                await self.requeue(job, retry.delay)
+                await self._queue.enqueue(job, defer=retry.delay)
                 await self._wake_waiters(job.id)
                 return job
             job.status, job.message = (
@@ -243,8 +247,8 @@ class JobRunner:
     async def _wake_waiters(self, job_id: UUID) -> None:
         """The job ended or gave its lane up: the jobs here waiting for it look again now."""
         for waiter in self._waiters.pop(job_id, set()):
-            if self.wake is not None:
-                await self.wake(waiter)
+            if self._queue is not None:
+                await self._queue.wake(waiter)
 
     async def _must_wait(self, ctx: JobContext) -> bool:
         """Whether the job cannot start yet: a job it must follow has not ended, or
@@ -265,7 +269,7 @@ class JobRunner:
                 awaited = await uow.jobs.claim_lane(lane, job.id, self._clock.now())
                 if awaited is not None:
                     reason = f"waiting for job {awaited}, which is running for {job.mapping}"
-        if reason is None or self.requeue is None:
+        if reason is None or self._queue is None:
             return False
         if awaited is not None:
             self._waiters.setdefault(awaited, set()).add(job.id)
@@ -273,7 +277,7 @@ class JobRunner:
         job.status, job.started_at, job.message = JobStatus.QUEUED, None, reason
         with contextlib.suppress(JobCanceled):
             await ctx.flush()
-        await self.requeue(job, WAIT_SECONDS if waited < WAIT_FAST else WAIT_SLOW_SECONDS)
+        await self._queue.enqueue(job, defer=WAIT_SECONDS if waited < WAIT_FAST else WAIT_SLOW_SECONDS)
         return True
 
     async def _release_lane(self, job: SyncJob) -> None:

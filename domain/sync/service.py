@@ -108,13 +108,18 @@ class SyncService:
             )
         return jobs
 
-    async def sync_modified(self, *, trigger: Trigger = Trigger.MANUAL) -> list[SyncJob]:
-        """Every enabled mapping's modified records, prerequisites first: a mapping's
-        jobs wait for the jobs of the mappings it depends on."""
+    async def sync_modified(
+        self, *, trigger: Trigger = Trigger.MANUAL, only: Collection[str] | None = None
+    ) -> list[SyncJob]:
+        """Every enabled mapping's modified records (or those of the mappings in
+        `only`), prerequisites first: a mapping's jobs wait for the jobs started
+        here for the mappings it depends on. The schedule and `syncAll` share it."""
         async with self._uow() as uow:
             mappings = {m.name: m for m in await uow.mappings.all() if m.enabled and m.parent is None}
         started: dict[str, list[SyncJob]] = {}
         for name in dependency_order({n: effective_dependencies(m, mappings) for n, m in mappings.items()}):
+            if only is not None and name not in only:
+                continue
             after = [
                 job
                 for dep in effective_dependencies(mappings[name], mappings)

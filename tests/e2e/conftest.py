@@ -13,7 +13,7 @@ from adapters.db.engine import Database
 from adapters.db.repositories.api_keys import ApiKeyRepository
 from adapters.settings import Settings
 from api.app import create_app
-from api.container import Container
+from api.bootstrap import Services, bootstrap
 from domain.auth import Role
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import serve_asgi
@@ -23,7 +23,7 @@ from tests.support.simulator import SwitchableApp, connect, plugged_simulator
 @pytest.fixture(scope="session")
 async def container(
     database_url: str, session_database: Database, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Container]:
+) -> AsyncIterator[Services]:
     settings = Settings(
         database_url=database_url,
         data_dir=tmp_path_factory.mktemp("data"),
@@ -32,20 +32,20 @@ async def container(
         change_triggers=False,  # tests start syncs themselves; test_change_triggers turns them on
         schedule_enabled=False,  # test_schedule ticks it by hand
     )
-    container = Container(settings=settings, db=session_database)
+    container = bootstrap(settings, db=session_database)
     yield container
     await container.queue.close()  # type: ignore[attr-defined]
     await container.crm.close()
 
 
 @pytest.fixture(scope="session")
-async def api_url(container: Container) -> AsyncIterator[str]:
-    async with serve_asgi(create_app(container=container)) as url:
+async def api_url(container: Services) -> AsyncIterator[str]:
+    async with serve_asgi(create_app(services=container)) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
-async def keys(container: Container) -> dict[Role, str]:
+async def keys(container: Services) -> dict[Role, str]:
     secrets = {}
     async with container.db.transaction() as session:
         for role in Role:
@@ -70,7 +70,7 @@ async def crm_server() -> AsyncIterator[tuple[str, SwitchableApp]]:
 
 @pytest.fixture
 async def crm(
-    crm_server: tuple[str, SwitchableApp], container: Container, database: Database
+    crm_server: tuple[str, SwitchableApp], container: Services, database: Database
 ) -> AsyncIterator[DataverseSimulator]:
     """A fresh simulated CRM, with Couplet's connection pointed at it."""
     url, app = crm_server

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from adapters.dataverse.simulator import DataverseSimulator
-from api.container import Container
+from api.bootstrap import Services
 from tests.support.graphql import GraphQLClient
 
 JOB_FIELDS = (
@@ -15,7 +15,7 @@ JOB_FIELDS = (
 )
 
 
-async def finished(gql: GraphQLClient, container: Container, payload: dict[str, Any]) -> list[dict[str, Any]]:
+async def finished(gql: GraphQLClient, container: Services, payload: dict[str, Any]) -> list[dict[str, Any]]:
     """The jobs a mutation started, once every queued job has ended."""
     await container.queue.drain()  # type: ignore[attr-defined]
     jobs = payload.get("syncJobs") or ([payload["syncJob"]] if payload.get("syncJob") else [])
@@ -28,7 +28,7 @@ async def finished(gql: GraphQLClient, container: Container, payload: dict[str, 
 
 async def run(
     gql: GraphQLClient,
-    container: Container,
+    container: Services,
     mapping: str,
     direction: str | None = None,
     only_modified: bool = True,
@@ -42,7 +42,7 @@ async def run(
 
 
 async def create_in_crm(
-    gql: GraphQLClient, container: Container, mapping: str, keys: list[str]
+    gql: GraphQLClient, container: Services, mapping: str, keys: list[str]
 ) -> dict[str, Any]:
     payload = await gql.mutate(
         "mutation($i: CreateCounterpartInput!) { p: createInCrm(input: $i) { syncJob { id } syncJobs { id } "

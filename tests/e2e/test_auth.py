@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from strawberry.permission import PermissionExtension
 
 from adapters.db.models import ApiKeyRow
-from api.container import Container
+from api.bootstrap import Services
 from api.graphql.schema import schema
 from domain.auth import Role
 from tests.support.graphql import GraphQLClient, error_codes
@@ -41,7 +41,7 @@ async def test_an_integration_key_cannot_manage_keys(gql: GraphQLClient) -> None
 
 
 async def test_an_admin_creates_a_key_that_works_and_is_stored_only_as_a_hash(
-    gql: GraphQLClient, keys: dict[Role, str], container: Container
+    gql: GraphQLClient, keys: dict[Role, str], container: Services
 ) -> None:
     admin = gql.with_key(keys[Role.ADMIN])
     created = await admin.mutate(
@@ -77,7 +77,7 @@ def test_every_root_field_requires_a_role() -> None:
 
 
 async def test_the_cli_prints_a_new_key_alone_on_its_last_line(
-    container: Container, http: httpx.AsyncClient
+    container: Services, http: httpx.AsyncClient
 ) -> None:
     env = {**os.environ, "COUPLET_DATABASE_URL": container.settings.database_url}
     done = await asyncio.to_thread(

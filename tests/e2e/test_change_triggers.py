@@ -10,7 +10,7 @@ import pytest
 
 from adapters.dataverse.simulator import DataverseSimulator
 from api.app import create_app
-from api.container import Container
+from api.bootstrap import Services, bootstrap
 from domain.auth import Role
 from tests.e2e.sync_support import coupling_of, create_in_crm
 from tests.support.erp import customer, local_currency_coupled, seed_mappings
@@ -23,17 +23,17 @@ HEADER = "x-couplet-webhook-key"
 
 @pytest.fixture
 async def live(
-    container: Container, keys: dict[Role, str], gql: GraphQLClient, crm: DataverseSimulator
-) -> AsyncIterator[tuple[GraphQLClient, Container, str]]:
+    container: Services, keys: dict[Role, str], gql: GraphQLClient, crm: DataverseSimulator
+) -> AsyncIterator[tuple[GraphQLClient, Services, str]]:
     """The API with change triggers on (and a short debounce), on the same database."""
     settings = container.settings.model_copy(
         update={"change_triggers": True, "change_debounce_seconds": 0.05}
     )
-    live_container = Container(settings=settings, db=container.db)
+    live_container = bootstrap(settings, db=container.db)
     await seed_mappings(gql.with_key(keys[Role.ADMIN]))
     await local_currency_coupled(gql, crm)
     async with (
-        serve_asgi(create_app(container=live_container)) as url,
+        serve_asgi(create_app(services=live_container)) as url,
         httpx.AsyncClient(base_url=url) as http,
     ):
         yield GraphQLClient(http, keys[Role.INTEGRATION]), live_container, url
@@ -42,16 +42,16 @@ async def live(
         await live_container.crm.close()
 
 
-async def account_of(gql: GraphQLClient, container: Container, no: str, name: str) -> uuid.UUID:
+async def account_of(gql: GraphQLClient, container: Services, no: str, name: str) -> uuid.UUID:
     await customer(gql, no, name)
     await create_in_crm(gql, container, "CUSTOMER", [no])
     return uuid.UUID((await coupling_of(gql, "customer", no))["crmId"])
 
 
 async def test_an_erp_write_reaches_the_crm_within_seconds(
-    live: tuple[GraphQLClient, Container, str],
+    live: tuple[GraphQLClient, Services, str],
     gql: GraphQLClient,
-    container: Container,
+    container: Services,
     crm: DataverseSimulator,
 ) -> None:
     client, _, _ = live
@@ -73,9 +73,9 @@ async def webhook_key(gql: GraphQLClient, keys: dict[Role, str]) -> str:
 
 
 async def test_a_crm_edit_reaches_the_erp_through_the_webhook(
-    live: tuple[GraphQLClient, Container, str],
+    live: tuple[GraphQLClient, Services, str],
     gql: GraphQLClient,
-    container: Container,
+    container: Services,
     crm: DataverseSimulator,
     keys: dict[Role, str],
 ) -> None:
@@ -97,7 +97,7 @@ async def test_a_crm_edit_reaches_the_erp_through_the_webhook(
 
 
 async def test_a_webhook_without_the_key_is_refused(
-    live: tuple[GraphQLClient, Container, str], gql: GraphQLClient, keys: dict[Role, str]
+    live: tuple[GraphQLClient, Services, str], gql: GraphQLClient, keys: dict[Role, str]
 ) -> None:
     _, _, url = live
     await webhook_key(gql, keys)
@@ -125,9 +125,9 @@ async def delete_webhook(url: str, key: str, entity: str, row: uuid.UUID) -> dic
 
 
 async def test_a_deleted_crm_row_loses_its_coupling_under_remove_coupling_and_the_erp_record_stays(
-    live: tuple[GraphQLClient, Container, str],
+    live: tuple[GraphQLClient, Services, str],
     gql: GraphQLClient,
-    container: Container,
+    container: Services,
     crm: DataverseSimulator,
     keys: dict[Role, str],
 ) -> None:
@@ -141,9 +141,9 @@ async def test_a_deleted_crm_row_loses_its_coupling_under_remove_coupling_and_th
 
 
 async def test_a_deleted_crm_row_stays_coupled_and_failed_under_deletion_policy_none(
-    live: tuple[GraphQLClient, Container, str],
+    live: tuple[GraphQLClient, Services, str],
     gql: GraphQLClient,
-    container: Container,
+    container: Services,
     crm: DataverseSimulator,
     keys: dict[Role, str],
 ) -> None:
@@ -159,9 +159,9 @@ async def test_a_deleted_crm_row_stays_coupled_and_failed_under_deletion_policy_
 
 
 async def test_a_deleted_crm_row_is_created_again_under_restore_record(
-    live: tuple[GraphQLClient, Container, str],
+    live: tuple[GraphQLClient, Services, str],
     gql: GraphQLClient,
-    container: Container,
+    container: Services,
     crm: DataverseSimulator,
     keys: dict[Role, str],
 ) -> None:
@@ -180,9 +180,9 @@ async def test_a_deleted_crm_row_is_created_again_under_restore_record(
 
 
 async def test_the_integrations_own_changes_are_ignored(
-    live: tuple[GraphQLClient, Container, str],
+    live: tuple[GraphQLClient, Services, str],
     gql: GraphQLClient,
-    container: Container,
+    container: Services,
     crm: DataverseSimulator,
     keys: dict[Role, str],
 ) -> None:

@@ -9,8 +9,8 @@ import pytest
 from rich.console import Console
 
 from adapters.dataverse.simulator import DataverseSimulator
+from api.bootstrap import Services
 from api.cli.sync import ServiceError, full_sync
-from api.container import Container
 from domain.auth import Role
 from tests.e2e.test_full_sync import given_crm, given_erp
 from tests.support.erp import seed_mappings
@@ -31,7 +31,7 @@ def screen() -> tuple[Console, io.StringIO]:
 async def test_start_without_watch_starts_the_run_and_prints_the_review(
     integration: GraphQLClient,
     crm: DataverseSimulator,
-    container: Container,
+    container: Services,
     api_url: str,
     keys: dict[Role, str],
 ) -> None:

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from adapters.dataverse.simulator import DataverseSimulator
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Role
 from domain.crm import Lookup
 from tests.support.erp import customer, seed_mappings, upsert
@@ -119,7 +119,7 @@ async def test_records_outside_the_mapping_filters_are_refused(
 
 
 async def test_uncoupling_one_record_and_a_whole_mapping(
-    integration: GraphQLClient, crm: DataverseSimulator, container: Container
+    integration: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     for no, name in (("C1", "Adatum"), ("C2", "Trey"), ("C3", "Litware")):
         await customer(integration, no, name)
@@ -139,7 +139,7 @@ async def test_uncoupling_one_record_and_a_whole_mapping(
 
 
 async def test_match_based_coupling_couples_unique_matches_and_reports_the_rest(
-    integration: GraphQLClient, crm: DataverseSimulator, container: Container
+    integration: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     await customer(integration, "C1", "Adatum Corporation")
     await customer(integration, "C2", "Trey Research")
@@ -158,7 +158,7 @@ async def test_match_based_coupling_couples_unique_matches_and_reports_the_rest(
 
 
 async def test_a_dry_run_plans_without_coupling(
-    integration: GraphQLClient, crm: DataverseSimulator, container: Container
+    integration: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     await customer(integration, "C1", "Adatum Corporation")
     account(crm, "Adatum Corporation")
@@ -172,7 +172,7 @@ async def test_a_dry_run_plans_without_coupling(
 
 
 async def test_a_dry_run_counts_no_failures_and_lists_what_is_left(
-    integration: GraphQLClient, crm: DataverseSimulator, container: Container
+    integration: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     await customer(integration, "C1", "Adatum Corporation")
     await customer(integration, "C2", "Trey Research")
@@ -190,7 +190,7 @@ async def test_a_dry_run_counts_no_failures_and_lists_what_is_left(
 
 @pytest.mark.parametrize("dry_run", [True, False], ids=["dry run", "real run"])
 async def test_create_if_no_match_creates_nothing_for_an_ambiguous_match(
-    integration: GraphQLClient, crm: DataverseSimulator, container: Container, dry_run: bool
+    integration: GraphQLClient, crm: DataverseSimulator, container: Services, dry_run: bool
 ) -> None:
     await customer(integration, "C1", "Litware")
     await customer(integration, "C2", "Northwind Traders")
@@ -225,9 +225,7 @@ async def test_matching_on_a_field_the_mapping_does_not_pair_is_refused(
     ]
 
 
-async def test_coupling_without_a_connection_says_so(
-    integration: GraphQLClient, container: Container
-) -> None:
+async def test_coupling_without_a_connection_says_so(integration: GraphQLClient, container: Services) -> None:
     await customer(integration, "C1", "Adatum Corporation")
     errors = await integration.refused(
         COUPLE, {"i": {"mapping": "CUSTOMER", "erpKey": "C1", "crmId": str(uuid.uuid4())}}

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.db.models import Tombstone
-from api.container import Container
+from api.bootstrap import Services
 from tests.support.graphql import GraphQLClient
 
 UNIT = ("upsertUnitOfMeasure", "UnitOfMeasureInput", {"code": "PCS", "description": "Piece"})
@@ -144,7 +144,7 @@ async def upsert(
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 async def test_a_record_is_created_read_listed_and_deleted(
-    gql: GraphQLClient, container: Container, case: tuple[Any, ...]
+    gql: GraphQLClient, container: Services, case: tuple[Any, ...]
 ) -> None:
     field, key_arg, key, delete, prerequisites, (mutation, input_type, values) = case
     for prerequisite in prerequisites:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from adapters.dataverse.simulator import DataverseSimulator
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Role
 from domain.crm import Lookup
 from tests.support.erp import customer, seed_mappings, upsert
@@ -85,7 +85,7 @@ async def test_the_review_recommends_per_mapping(integration: GraphQLClient, crm
 
 
 async def test_a_full_sync_runs_every_line_in_dependency_order(
-    integration: GraphQLClient, crm: DataverseSimulator, container: Container
+    integration: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     await given_erp(integration)
     given_crm(crm)
@@ -118,7 +118,7 @@ async def test_a_full_sync_runs_every_line_in_dependency_order(
 
 
 async def test_a_line_that_fails_holds_its_dependants_until_restarted(
-    integration: GraphQLClient, crm: DataverseSimulator, container: Container
+    integration: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     await given_erp(integration)
     given_crm(crm)
@@ -157,7 +157,7 @@ async def test_a_line_that_fails_holds_its_dependants_until_restarted(
 
 
 async def test_the_review_cannot_be_reset_while_it_runs(
-    integration: GraphQLClient, crm: DataverseSimulator, container: Container
+    integration: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     await given_erp(integration)
     await integration.mutate("mutation { p: startFullSync { userErrors { code } } }")

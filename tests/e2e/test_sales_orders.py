@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from adapters.dataverse.simulator import DataverseSimulator
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Role
 from domain.crm import Lookup
 from tests.e2e.sync_support import run
@@ -26,7 +26,7 @@ ORDERS = (
 
 @pytest.fixture
 async def synced(
-    gql: GraphQLClient, keys: dict[Role, str], crm: DataverseSimulator, container: Container
+    gql: GraphQLClient, keys: dict[Role, str], crm: DataverseSimulator, container: Services
 ) -> GraphQLClient:
     """Customers, items and a resource coupled by a full sync; order integration on."""
     admin = gql.with_key(keys[Role.ADMIN])
@@ -86,7 +86,7 @@ async def erp_orders(gql: GraphQLClient) -> list[dict[str, Any]]:
 
 
 async def test_a_submitted_order_becomes_an_erp_order_with_item_and_resource_lines(
-    synced: GraphQLClient, crm: DataverseSimulator, container: Container
+    synced: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     order_id = order(
         crm,
@@ -133,7 +133,7 @@ async def test_a_submitted_order_becomes_an_erp_order_with_item_and_resource_lin
 
 
 async def test_an_order_waits_for_its_products_coupling_and_is_created_when_it_appears(
-    synced: GraphQLClient, crm: DataverseSimulator, container: Container
+    synced: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     await upsert(synced, "Item", {"no": "1001", "description": "Oslo Stool", "baseUnitOfMeasure": "PCS"})
     new_product = crm.add_row(
@@ -159,7 +159,7 @@ async def test_an_order_waits_for_its_products_coupling_and_is_created_when_it_a
 
 
 async def test_a_write_in_product_line_refuses_the_order_and_says_why(
-    synced: GraphQLClient, crm: DataverseSimulator, container: Container
+    synced: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     order(
         crm,
@@ -179,7 +179,7 @@ async def test_a_write_in_product_line_refuses_the_order_and_says_why(
 
 
 async def test_orders_not_submitted_stay_in_the_crm(
-    synced: GraphQLClient, crm: DataverseSimulator, container: Container
+    synced: GraphQLClient, crm: DataverseSimulator, container: Services
 ) -> None:
     order(
         crm, "Adatum Corporation", [{"productid": product(crm, "1000"), "quantity": Decimal(1)}], state=ACTIVE

@@ -15,7 +15,7 @@ from adapters.dataverse.simulator import DataverseSimulator
 from adapters.db.models import ConnectionRow, SyncJobRow
 from adapters.db.repositories.jobs import job_from_row
 from api.app import create_app
-from api.container import Container
+from api.bootstrap import Services, bootstrap
 from domain.auth import Role
 from domain.jobs.model import JobKind, JobStatus, SyncJob
 from domain.mappings.dag import effective_dependencies
@@ -32,14 +32,14 @@ async def integration(gql: GraphQLClient, keys: dict[Role, str], crm: DataverseS
     return gql
 
 
-async def all_jobs(container: Container) -> list[SyncJob]:
+async def all_jobs(container: Services) -> list[SyncJob]:
     async with container.db.read() as session:
         rows = (await session.execute(sa.select(SyncJobRow).order_by(SyncJobRow.id))).scalars()
         return [job_from_row(r) for r in rows]
 
 
 async def test_a_tick_syncs_every_due_mapping_after_its_prerequisites(
-    integration: GraphQLClient, container: Container
+    integration: GraphQLClient, container: Services
 ) -> None:
     started = await container.scheduler.tick()
     await container.queue.drain()  # type: ignore[attr-defined]
@@ -60,7 +60,7 @@ async def test_a_tick_syncs_every_due_mapping_after_its_prerequisites(
 
 
 async def test_a_mapping_synced_within_its_interval_is_not_started_again(
-    integration: GraphQLClient, container: Container
+    integration: GraphQLClient, container: Services
 ) -> None:
     assert await container.scheduler.tick()
     await container.queue.drain()  # type: ignore[attr-defined]
@@ -68,7 +68,7 @@ async def test_a_mapping_synced_within_its_interval_is_not_started_again(
 
 
 async def test_nothing_is_scheduled_while_the_connection_is_disabled(
-    integration: GraphQLClient, container: Container
+    integration: GraphQLClient, container: Services
 ) -> None:
     async with container.db.transaction() as session:
         await session.execute(
@@ -78,7 +78,7 @@ async def test_nothing_is_scheduled_while_the_connection_is_disabled(
     assert await all_jobs(container) == []
 
 
-async def given_left_behind(container: Container, *, minutes_ago: float) -> SyncJob:
+async def given_left_behind(container: Services, *, minutes_ago: float) -> SyncJob:
     """A job a stopped process recorded but never ran."""
     job = SyncJob(
         id=container.ids.new_id(),
@@ -94,7 +94,7 @@ async def given_left_behind(container: Container, *, minutes_ago: float) -> Sync
 
 
 async def test_a_tick_first_requeues_active_jobs_left_behind_over_two_minutes_ago(
-    integration: GraphQLClient, container: Container
+    integration: GraphQLClient, container: Services
 ) -> None:
     async with container.db.transaction() as session:
         await session.execute(
@@ -110,13 +110,13 @@ async def test_a_tick_first_requeues_active_jobs_left_behind_over_two_minutes_ag
 
 
 async def test_the_embedded_timer_starts_scheduled_jobs_and_a_restart_requeues_left_jobs(
-    integration: GraphQLClient, container: Container
+    integration: GraphQLClient, container: Services
 ) -> None:
     left = await given_left_behind(container, minutes_ago=0)
     settings = container.settings.model_copy(update={"schedule_enabled": True, "schedule_tick_seconds": 0.1})
-    embedded = Container(settings=settings, db=container.db)
+    embedded = bootstrap(settings, db=container.db)
     try:
-        async with serve_asgi(create_app(container=embedded)):
+        async with serve_asgi(create_app(services=embedded)):
 
             async def scheduled() -> list[SyncJob]:
                 return [j for j in await all_jobs(container) if j.trigger == "schedule"]

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.container import Container
+from api.bootstrap import Services, bootstrap
 from domain.auth import Role
 from tests.support.databases import REDIS_ENV
 from tests.support.graphql import GraphQLClient, error_codes
@@ -26,24 +26,22 @@ async def test_readyz_reports_the_database(http: httpx.AsyncClient) -> None:
     assert response.json()["checks"] == {"database": "ok"}
 
 
-async def test_readyz_fails_when_redis_is_configured_but_unreachable(container: Container) -> None:
+async def test_readyz_fails_when_redis_is_configured_but_unreachable(container: Services) -> None:
     settings = container.settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
-    broken = Container(settings=settings, db=container.db)
-    async with serve_asgi(create_app(container=broken)) as url, httpx.AsyncClient(base_url=url) as http:
+    broken = bootstrap(settings, db=container.db)
+    async with serve_asgi(create_app(services=broken)) as url, httpx.AsyncClient(base_url=url) as http:
         response = await http.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("unreachable")
 
 
 @pytest.mark.usefixtures("database")
-async def test_readyz_checks_a_configured_redis(container: Container) -> None:
+async def test_readyz_checks_a_configured_redis(container: Services) -> None:
     redis_url = os.environ.get(REDIS_ENV)
     if not redis_url:
         pytest.skip(f"{REDIS_ENV} is not set")
-    configured = Container(
-        settings=container.settings.model_copy(update={"redis_url": redis_url}), db=container.db
-    )
-    async with serve_asgi(create_app(container=configured)) as url, httpx.AsyncClient(base_url=url) as http:
+    configured = bootstrap(container.settings.model_copy(update={"redis_url": redis_url}), db=container.db)
+    async with serve_asgi(create_app(services=configured)) as url, httpx.AsyncClient(base_url=url) as http:
         response = await http.get("/readyz")
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
 
@@ -55,10 +53,10 @@ async def test_metrics_count_operations_by_name(gql: GraphQLClient, http: httpx.
     assert 'couplet_graphql_request_duration_seconds_count{operation="CustomerCount",type="query"}' in metrics
 
 
-async def test_a_query_deeper_than_the_limit_is_refused(container: Container, keys: dict[Role, str]) -> None:
+async def test_a_query_deeper_than_the_limit_is_refused(container: Services, keys: dict[Role, str]) -> None:
     settings = container.settings.model_copy(update={"max_query_depth": 3})
     async with (
-        serve_asgi(create_app(container=Container(settings=settings, db=container.db))) as url,
+        serve_asgi(create_app(services=bootstrap(settings, db=container.db))) as url,
         httpx.AsyncClient(base_url=url) as http,
     ):
         client = GraphQLClient(http, keys[Role.INTEGRATION])

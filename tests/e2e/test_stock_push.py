@@ -15,7 +15,7 @@ from adapters.dataverse.simulator import DataverseSimulator
 from adapters.db.models import CouplingRow
 from adapters.db.models.financials import ItemLedgerEntry
 from api.app import create_app
-from api.container import Container
+from api.bootstrap import Services, bootstrap
 from domain.auth import Role
 from tests.e2e.sync_support import finished
 from tests.support.erp import local_currency_coupled, seed_mappings, upsert
@@ -53,7 +53,7 @@ async def post(gql: GraphQLClient, *moves: tuple[str, str]) -> None:
     await gql.mutate(JOURNAL, {"i": {"lines": [{"itemNo": no, "quantity": qty} for no, qty in moves]}})
 
 
-async def push(gql: GraphQLClient, container: Container) -> dict[str, Any]:
+async def push(gql: GraphQLClient, container: Services) -> dict[str, Any]:
     (job,) = await finished(gql, container, await gql.mutate(PUSH))
     return job
 
@@ -66,7 +66,7 @@ def on_hand(crm: DataverseSimulator, product: uuid.UUID) -> Decimal | None:
 
 
 async def test_the_first_push_sends_every_coupled_items_inventory_and_never_a_negative_one(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     chair, table = await coupled_item(integration, crm, "1000"), await coupled_item(integration, crm, "1001")
     await coupled_item(integration, crm, "1002")  # no stock moves at all: 0
@@ -84,7 +84,7 @@ async def test_the_first_push_sends_every_coupled_items_inventory_and_never_a_ne
 
 
 async def test_a_later_push_sends_only_items_whose_stock_moved_or_that_were_coupled_since(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     chair, table = await coupled_item(integration, crm, "1000"), await coupled_item(integration, crm, "1001")
     await post(integration, ("1000", "4"), ("1001", "6"))
@@ -102,7 +102,7 @@ async def test_a_later_push_sends_only_items_whose_stock_moved_or_that_were_coup
 
 
 async def test_a_product_deleted_in_the_crm_fails_alone(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     chair, table = await coupled_item(integration, crm, "1000"), await coupled_item(integration, crm, "1001")
     await post(integration, ("1000", "4"), ("1001", "6"))
@@ -130,14 +130,14 @@ async def test_push_stock_needs_an_enabled_item_product_mapping(
 
 
 async def test_posting_stock_moves_pushes_stock_within_seconds(
-    integration: GraphQLClient, container: Container, keys: dict[Role, str], crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, keys: dict[Role, str], crm: DataverseSimulator
 ) -> None:
     chair = await coupled_item(integration, crm, "1000")
     settings = container.settings.model_copy(
         update={"change_triggers": True, "change_debounce_seconds": 0.05}
     )
-    live = Container(settings=settings, db=container.db)
-    async with serve_asgi(create_app(container=live)) as url, httpx.AsyncClient(base_url=url) as http:
+    live = bootstrap(settings, db=container.db)
+    async with serve_asgi(create_app(services=live)) as url, httpx.AsyncClient(base_url=url) as http:
         client = GraphQLClient(http, keys[Role.INTEGRATION])
         try:
             await post(client, ("1000", "8"))
@@ -151,16 +151,14 @@ async def test_posting_stock_moves_pushes_stock_within_seconds(
 
 
 async def test_moves_posted_while_a_push_runs_are_pushed_after_it(
-    integration: GraphQLClient, container: Container, keys: dict[Role, str], crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, keys: dict[Role, str], crm: DataverseSimulator
 ) -> None:
     chair = await coupled_item(integration, crm, "1000")
-    live = Container(
-        settings=container.settings.model_copy(
-            update={"change_triggers": True, "change_debounce_seconds": 0.05}
-        ),
+    live = bootstrap(
+        container.settings.model_copy(update={"change_triggers": True, "change_debounce_seconds": 0.05}),
         db=container.db,
     )
-    async with serve_asgi(create_app(container=live)) as url, httpx.AsyncClient(base_url=url) as http:
+    async with serve_asgi(create_app(services=live)) as url, httpx.AsyncClient(base_url=url) as http:
         client = GraphQLClient(http, keys[Role.INTEGRATION])
         try:
             crm.set_faults(latency=0.5)  # the first push is still writing 8 when -3 is posted
@@ -184,7 +182,7 @@ async def _on_hand_is(crm: DataverseSimulator, product: uuid.UUID, wanted: int) 
     return on_hand(crm, product) == wanted
 
 
-async def _as_if_an_hour_ago(container: Container) -> None:
+async def _as_if_an_hour_ago(container: Services) -> None:
     """Every stock move and coupling so far happened an hour before the last push."""
     async with container.db.transaction() as session:
         for model in (ItemLedgerEntry, CouplingRow):

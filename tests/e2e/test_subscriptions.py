@@ -9,7 +9,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from adapters.dataverse.simulator import DataverseSimulator
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Role
 from domain.jobs.model import JobKind, SyncJob
 from domain.jobs.triggers import Trigger
@@ -29,7 +29,7 @@ async def integration(gql: GraphQLClient, keys: dict[Role, str], crm: DataverseS
     return gql
 
 
-async def recorded_job(container: Container) -> SyncJob:
+async def recorded_job(container: Services) -> SyncJob:
     """A customer sync recorded but not handed to the workers yet."""
     return await container.jobs.start(
         JobKind.SYNC, "CUSTOMER", trigger=Trigger.MANUAL, direction=SyncDirection.TO_CRM, enqueue=False
@@ -37,7 +37,7 @@ async def recorded_job(container: Container) -> SyncJob:
 
 
 async def test_sync_job_sends_the_current_state_then_every_change_in_order_then_completes(
-    integration: GraphQLClient, container: Container, api_url: str, keys: dict[Role, str]
+    integration: GraphQLClient, container: Services, api_url: str, keys: dict[Role, str]
 ) -> None:
     job = await recorded_job(container)
     async with subscriptions(api_url, keys[Role.INTEGRATION]) as ws:
@@ -53,7 +53,7 @@ async def test_sync_job_sends_the_current_state_then_every_change_in_order_then_
 
 
 async def test_a_finished_job_is_sent_once_and_the_subscription_completes(
-    integration: GraphQLClient, container: Container, api_url: str, keys: dict[Role, str]
+    integration: GraphQLClient, container: Services, api_url: str, keys: dict[Role, str]
 ) -> None:
     job = await recorded_job(container)
     await container.jobs.enqueue([job])
@@ -65,7 +65,7 @@ async def test_a_finished_job_is_sent_once_and_the_subscription_completes(
 
 
 async def test_a_queued_job_canceled_is_sent_canceled(
-    integration: GraphQLClient, container: Container, api_url: str, keys: dict[Role, str]
+    integration: GraphQLClient, container: Services, api_url: str, keys: dict[Role, str]
 ) -> None:
     job = await recorded_job(container)
     async with subscriptions(api_url, keys[Role.INTEGRATION]) as ws:
@@ -101,7 +101,7 @@ async def test_an_availability_key_may_not_watch_jobs(api_url: str, keys: dict[R
 
 
 async def test_sync_activity_sends_new_jobs_and_their_changes(
-    integration: GraphQLClient, container: Container, api_url: str, keys: dict[Role, str]
+    integration: GraphQLClient, container: Services, api_url: str, keys: dict[Role, str]
 ) -> None:
     async with subscriptions(api_url, keys[Role.INTEGRATION]) as ws:
         op = await ws.subscribe(
@@ -121,7 +121,7 @@ async def test_sync_activity_sends_new_jobs_and_their_changes(
 async def test_full_sync_review_streams_line_changes_during_a_full_sync(
     integration: GraphQLClient,
     crm: DataverseSimulator,
-    container: Container,
+    container: Services,
     api_url: str,
     keys: dict[Role, str],
 ) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from adapters.dataverse.simulator import DataverseSimulator
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Role
 from domain.crm import Lookup
 from tests.e2e.sync_support import as_user, coupling_of, create_in_crm, run
@@ -26,7 +26,7 @@ async def integration(gql: GraphQLClient, keys: dict[Role, str], crm: DataverseS
 
 async def given_account_of(
     integration: GraphQLClient,
-    container: Container,
+    container: Services,
     crm: DataverseSimulator,
     no: str,
     name: str,
@@ -39,7 +39,7 @@ async def given_account_of(
 
 
 async def test_create_in_crm_makes_an_account_with_the_mapped_values(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     await customer(
         integration,
@@ -69,7 +69,7 @@ async def test_create_in_crm_makes_an_account_with_the_mapped_values(
 
 
 async def test_a_changed_customer_updates_its_account_and_others_stay_unchanged(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
     await given_account_of(integration, container, crm, "C2", "Trey Research")
@@ -81,7 +81,7 @@ async def test_a_changed_customer_updates_its_account_and_others_stay_unchanged(
 
 
 async def test_a_user_edit_in_the_crm_comes_back_to_the_erp(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
     as_user(crm, "account", adatum, telephone1="+45 7000 0000", address1_city="Vejle")
@@ -92,7 +92,7 @@ async def test_a_user_edit_in_the_crm_comes_back_to_the_erp(
 
 
 async def test_the_integrations_own_writes_are_not_echoed_back(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
     before = (await integration.data('{ customer(no: "C1") { modifiedAt } }'))["customer"]["modifiedAt"]
@@ -104,7 +104,7 @@ async def test_the_integrations_own_writes_are_not_echoed_back(
 
 
 async def test_different_fields_changed_on_each_side_are_merged(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation", phone="+45 1111")
     as_user(crm, "account", adatum, address1_city="Vejle")
@@ -118,7 +118,7 @@ async def test_different_fields_changed_on_each_side_are_merged(
 
 
 async def test_the_same_field_changed_on_both_sides_is_a_conflict_the_user_resolves(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
     as_user(crm, "account", adatum, name="Adatum Inc")
@@ -144,7 +144,7 @@ async def test_the_same_field_changed_on_both_sides_is_a_conflict_the_user_resol
     ("winner", "name"), [("ERP", "Adatum Corp"), ("CRM", "Adatum Inc")], ids=["keep ERP", "keep CRM"]
 )
 async def test_a_resolved_conflict_leaves_both_directions_succeeded(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator, winner: str, name: str
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator, winner: str, name: str
 ) -> None:
     adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
     as_user(crm, "account", adatum, name="Adatum Inc")
@@ -168,7 +168,7 @@ async def test_a_resolved_conflict_leaves_both_directions_succeeded(
 
 
 async def test_an_uncoupled_salesperson_parks_the_customer_until_it_is_coupled(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     await upsert(integration, "Salesperson", {"code": "JO", "name": "Jim Olive"})
     await customer(integration, "C1", "Adatum Corporation", salespersonCode="JO")
@@ -199,7 +199,7 @@ PREREQUISITES = '{ customer(no: "C1") { coupling { lastError missingPrerequisite
 
 
 async def test_a_parked_record_names_its_missing_prerequisites_until_it_syncs(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
     await upsert(integration, "Salesperson", {"code": "JO", "name": "Jim Olive"})
@@ -221,7 +221,7 @@ async def test_a_parked_record_names_its_missing_prerequisites_until_it_syncs(
 
 
 async def test_the_same_permanent_error_twice_skips_the_record_and_later_runs_count_it_skipped(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     adatum = await given_account_of(integration, container, crm, "C1", "Adatum Corporation")
     as_user(crm, "account", adatum, telephone1="+45 8612 3456 extension 1234 (reception)")
@@ -245,7 +245,7 @@ async def test_the_same_permanent_error_twice_skips_the_record_and_later_runs_co
 
 
 async def test_an_account_created_in_the_erp_from_the_crm_gets_a_number(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     await customer(integration, "C00041", "Existing Customer")
     fabrikam = crm.add_row("account", {"name": "Fabrikam", "customertypecode": 3, "address1_city": "Berlin"})

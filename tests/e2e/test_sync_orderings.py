@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from adapters.dataverse.simulator import DataverseSimulator
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Role
 from tests.e2e.sync_support import as_user, coupling_of, create_in_crm, finished, run
 from tests.support.erp import customer, local_currency_coupled, seed_mappings, upsert
@@ -54,7 +54,7 @@ def accounts_named(crm: DataverseSimulator, name: str) -> list[dict[str, Any]]:
 
 
 async def test_an_only_coupled_pass_parks_nothing_and_the_salespersons_coupling_creates_no_account(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     await upsert(integration, "Salesperson", {"code": "JO", "name": "Jim Olive"})
     await customer(integration, "C1", "Adatum Corporation", salespersonCode="JO")
@@ -69,7 +69,7 @@ async def test_an_only_coupled_pass_parks_nothing_and_the_salespersons_coupling_
 
 
 async def test_a_record_parked_by_create_in_crm_is_created_when_its_prerequisite_is_coupled(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     await upsert(integration, "Salesperson", {"code": "JO", "name": "Jim Olive"})
     await customer(integration, "C1", "Adatum Corporation", salespersonCode="JO")
@@ -82,7 +82,7 @@ async def test_a_record_parked_by_create_in_crm_is_created_when_its_prerequisite
 
 
 async def test_two_jobs_creating_the_same_records_run_one_after_the_other(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     for n in range(1, 6):
         await customer(integration, f"C{n}", f"Customer {n}")
@@ -103,7 +103,7 @@ async def test_two_jobs_creating_the_same_records_run_one_after_the_other(
 
 
 async def test_a_create_couples_the_one_account_matching_would_have_coupled(
-    integration: GraphQLClient, keys: dict[Role, str], container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, keys: dict[Role, str], container: Services, crm: DataverseSimulator
 ) -> None:
     await mapping_settings(integration, keys, "CUSTOMER", onlyCoupled=False)
     adatum = crm.add_row("account", {"name": "Adatum Corporation", "customertypecode": 3})
@@ -116,7 +116,7 @@ async def test_a_create_couples_the_one_account_matching_would_have_coupled(
 
 
 async def test_a_create_is_refused_when_several_accounts_match(
-    integration: GraphQLClient, keys: dict[Role, str], container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, keys: dict[Role, str], container: Services, crm: DataverseSimulator
 ) -> None:
     await mapping_settings(integration, keys, "CUSTOMER", onlyCoupled=False)
     for _ in range(2):
@@ -129,7 +129,7 @@ async def test_a_create_is_refused_when_several_accounts_match(
 
 
 async def test_a_unit_group_keeps_the_one_base_unit_dataverse_created_with_it(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     await upsert(integration, "UnitOfMeasure", {"code": "PCS"})
     await upsert(integration, "UnitOfMeasure", {"code": "BOX"})
@@ -155,7 +155,7 @@ async def test_a_unit_group_keeps_the_one_base_unit_dataverse_created_with_it(
 async def given_coupled_customer_edited_in_the_crm(
     integration: GraphQLClient,
     keys: dict[Role, str],
-    container: Container,
+    container: Services,
     crm: DataverseSimulator,
     policy: str,
 ) -> uuid.UUID:
@@ -189,7 +189,7 @@ async def customers(gql: GraphQLClient) -> list[tuple[str, str]]:
 async def test_a_deleted_customer_does_not_come_back_from_its_account(
     integration: GraphQLClient,
     keys: dict[Role, str],
-    container: Container,
+    container: Services,
     crm: DataverseSimulator,
     policy: str,
     order: str,
@@ -210,7 +210,7 @@ async def test_a_deleted_customer_does_not_come_back_from_its_account(
 
 
 async def test_a_deleted_customer_is_restored_under_its_number_when_the_policy_says_so(
-    integration: GraphQLClient, keys: dict[Role, str], container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, keys: dict[Role, str], container: Services, crm: DataverseSimulator
 ) -> None:
     trey = await given_coupled_customer_edited_in_the_crm(integration, keys, container, crm, "RESTORE_RECORD")
     await run(integration, container, "CUSTOMER")
@@ -222,7 +222,7 @@ async def test_a_deleted_customer_is_restored_under_its_number_when_the_policy_s
 
 
 async def test_a_number_series_never_hands_out_a_deleted_number(
-    integration: GraphQLClient, container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, container: Services, crm: DataverseSimulator
 ) -> None:
     await customer(integration, "C00041", "Existing Customer")
     await customer(integration, "C00042", "Deleted Customer")
@@ -238,7 +238,7 @@ async def test_a_number_series_never_hands_out_a_deleted_number(
 
 
 async def test_an_account_created_in_the_crm_couples_the_one_customer_matching_would_have_coupled(
-    integration: GraphQLClient, keys: dict[Role, str], container: Container, crm: DataverseSimulator
+    integration: GraphQLClient, keys: dict[Role, str], container: Services, crm: DataverseSimulator
 ) -> None:
     await mapping_settings(integration, keys, "CUSTOMER", onlyCoupled=False)
     await customer(integration, "C1", "Adatum Corporation")

@@ -48,7 +48,6 @@ class Harness:
         self.started = asyncio.Event()
         self.waiting: set[uuid.UUID] = set()  # jobs that wait to be released
         self.waits: dict[uuid.UUID, int] = {}  # how often a job asks to be run again
-        self.runner = JobRunner(self.uow, self.clock, self.ids, {JobKind.SYNC: self._handle})
         self.settings = Settings(
             database_url="sqlite://",
             redis_url=redis_url() if kind == "arq" else None,
@@ -56,13 +55,7 @@ class Harness:
             job_lease_seconds=1.0,
             job_time_limit_seconds=time_limit,
         )
-        self.queue: Any = (
-            ArqJobQueue(self.settings.redis_url or "", self.settings.redis_prefix)
-            if kind == "arq"
-            else InProcessJobQueue(self.runner, time_limit=time_limit)
-        )
-        self.runner.requeue = lambda job, delay: self.queue.enqueue(job, defer=delay)
-        self.jobs = JobService(self.uow, self.queue, self.clock, self.ids)
+        self._start_process(time_limit)
         self._worker: contextlib.AbstractAsyncContextManager[Any] | None = None
         self.worker: Any = None
 
@@ -126,8 +119,20 @@ class Harness:
             self._worker = None
         else:
             await self.queue.close()
-            self.queue = InProcessJobQueue(self.runner)
-            self.jobs = JobService(self.uow, self.queue, self.clock, self.ids)
+            self._start_process(None)
+
+    def _start_process(self, time_limit: float | None) -> None:
+        """The queue and the runner of one process (a restarted embedded process
+        gets new ones; the runner hands its waiting jobs back to its queue)."""
+        self.queue: Any = (
+            ArqJobQueue(self.settings.redis_url or "", self.settings.redis_prefix)
+            if self.kind == "arq"
+            else InProcessJobQueue(lambda job_id: self.runner.run(job_id), time_limit=time_limit)
+        )
+        self.runner = JobRunner(
+            self.uow, self.clock, self.ids, {JobKind.SYNC: self._handle}, queue=self.queue
+        )
+        self.jobs = JobService(self.uow, self.queue, self.clock, self.ids)
 
     async def close(self) -> None:
         self.release.set()

@@ -10,7 +10,7 @@ from typing import Any
 from adapters.crm_provider import CONNECTION_ID
 from adapters.dataverse.simulator import DEFAULT_TENANT, DataverseSimulator
 from adapters.db.models import ConnectionRow
-from api.container import Container
+from api.bootstrap import Services
 
 JIM_OLIVE = {  # a licensed CRM user for salesperson JO (jim@cronus.example)
     "firstname": "Jim",
@@ -55,7 +55,7 @@ async def plugged_simulator(app: SwitchableApp, **options: Any) -> AsyncIterator
         await simulator.aclose()
 
 
-async def connect(container: Container, simulator: DataverseSimulator, url: str) -> None:
+async def connect(container: Services, simulator: DataverseSimulator, url: str) -> None:
     """Store a configured, enabled connection to the simulator (what setup leaves)."""
     client_id, secret = SYNC_APP
     # the integration user holds what Couplet's solution roles grant: customizing option sets

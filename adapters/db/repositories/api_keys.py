@@ -7,7 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.engine import Database
 from adapters.db.models import ApiKeyRow
+from domain.api_keys import ApiKeyStore
 from domain.auth import ApiKey, Principal, Role, display_prefix, hash_secret, new_secret
 from domain.clock import Clock, IdFactory
 
@@ -65,3 +67,28 @@ class ApiKeyRepository:
         )
         result = await self.session.execute(stmt)
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlApiKeyStore:
+    """`domain.api_keys.ApiKeyStore` on the database, one short transaction per call."""
+
+    def __init__(self, db: Database, clock: Clock, ids: IdFactory) -> None:
+        self._db = db
+        self._clock = clock
+        self._ids = ids
+
+    async def create(self, name: str, role: Role) -> tuple[ApiKey, str]:
+        async with self._db.transaction() as session:
+            return await ApiKeyRepository(session).create(name, role, self._clock, self._ids)
+
+    async def principal(self, secret: str) -> Principal | None:
+        async with self._db.read() as session:
+            return await ApiKeyRepository(session).principal(secret)
+
+    async def list(self) -> list[ApiKey]:
+        async with self._db.read() as session:
+            return await ApiKeyRepository(session).list()
+
+
+def _implements_the_port(store: SqlApiKeyStore) -> ApiKeyStore:
+    return store  # mypy checks the SQL key store against the port here

@@ -21,7 +21,7 @@ from adapters.db.uow import SqlUnitOfWork
 from domain.auth import Role
 from domain.clock import Clock, IdFactory
 from domain.connection.model import ConnectionStatus, CrmConnection, CrmCredentials
-from domain.connection.ports import SetupUnitOfWork
+from domain.connection.ports import ConnectionState, SetupUnitOfWork
 from domain.errors import ErrorCode, ValidationFailed
 
 
@@ -131,6 +131,20 @@ class SqlConnectionStore:
     async def coupling_count(self) -> int:
         return int(await self.session.scalar(sa.select(sa.func.count()).select_from(CouplingRow)) or 0)
 
+    async def webhook_key(self) -> str | None:
+        row = await self._row()
+        if row is None or not row.webhook_secret:
+            return None
+        return self._box().decrypt(row.webhook_secret)
+
+    async def set_webhook_key(self, key: str) -> None:
+        row = await self._row()
+        if row is None:
+            raise LookupError("there is no CRM connection")
+        row.webhook_secret = self._box().encrypt(key)
+        row.modified_at = self.clock.now()
+        await self.session.flush()
+
     def _decrypt(self, token: str) -> str:
         try:
             return self._box().decrypt(token)
@@ -188,10 +202,25 @@ class SqlSetupUnitOfWork:
         await self._uow.__aexit__(exc_type, exc, tb)
 
 
-async def connection_enabled(db: Database) -> bool:
-    """Whether sync is switched on: schedulers skip their runs while it is not."""
-    async with db.read() as session:
-        return await _is_enabled(session)
+class SqlConnectionState:
+    """`ConnectionState` in short read sessions (no write lock on SQLite)."""
+
+    def __init__(self, db: Database, secrets: Callable[[], SecretBox], clock: Clock) -> None:
+        self._db = db
+        self._secrets = secrets
+        self._clock = clock
+
+    async def is_enabled(self) -> bool:
+        async with self._db.read() as session:
+            return await _is_enabled(session)
+
+    async def webhook_check(self) -> tuple[str | None, UUID | None]:
+        async with self._db.read() as session:
+            store = SqlConnectionStore(session, self._secrets, self._clock)
+            row = await store._row()
+            if row is None:
+                return None, None
+            return await store.webhook_key(), row.integration_user_id
 
 
 async def _is_enabled(session: AsyncSession) -> bool:
@@ -203,3 +232,7 @@ async def _is_enabled(session: AsyncSession) -> bool:
 
 def _implements_the_port(uow: SqlSetupUnitOfWork) -> SetupUnitOfWork:
     return uow  # mypy checks the SQL unit of work against the setup's port here
+
+
+def _implements_the_state_port(state: SqlConnectionState) -> ConnectionState:
+    return state

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from adapters.db.models import CouplingRow
 from adapters.db.models.financials import Customer, Item, Resource
-from api.container import Container
+from api.bootstrap import Services
 from domain.mappings.service import seed_mappings
 from tests.support.erp import upsert
 from tests.support.graphql import GraphQLClient
@@ -90,7 +90,7 @@ async def price(gql: GraphQLClient, **values: Any) -> str:
     return str((await upsert(gql, "SalesPrice", values))["id"])
 
 
-async def couple(container: Container, mapping: str, model: Any, no: str, crm_id: uuid.UUID) -> None:
+async def couple(container: Services, mapping: str, model: Any, no: str, crm_id: uuid.UUID) -> None:
     async with container.uow() as uow:
         await seed_mappings(uow.mappings, None)
     now = datetime.now(UTC)
@@ -108,7 +108,7 @@ async def couple(container: Container, mapping: str, model: Any, no: str, crm_id
         )
 
 
-async def couple_products(container: Container) -> None:
+async def couple_products(container: Services) -> None:
     await couple(container, "ITEM-PRODUCT", Item, "1000", CHAIR_PRODUCT)
     await couple(container, "RESOURCE-PRODUCT", Resource, "R-INSTALL", ROOM_PRODUCT)
     await couple(container, "CUSTOMER", Customer, "C10000", ADATUM_ACCOUNT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.container import Container
+from api.bootstrap import Services
 from tests.e2e.availability.support import (
     AVAILABILITY,
     CHAIR_PRODUCT,
@@ -79,7 +79,7 @@ async def test_available_goes_negative_when_orders_exceed_stock(
 
 
 async def test_a_line_by_crm_product_goes_through_the_coupling(
-    gql: GraphQLClient, plugin: GraphQLClient, container: Container
+    gql: GraphQLClient, plugin: GraphQLClient, container: Services
 ) -> None:
     await catalog(gql)
     await couple_products(container)
@@ -96,7 +96,7 @@ async def test_a_line_by_crm_product_goes_through_the_coupling(
 
 
 async def test_a_bad_line_says_why_and_the_others_are_answered(
-    gql: GraphQLClient, plugin: GraphQLClient, container: Container
+    gql: GraphQLClient, plugin: GraphQLClient, container: Services
 ) -> None:
     await catalog(gql)
     await couple_products(container)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.container import Container
+from api.bootstrap import Services
 from tests.e2e.availability.support import (
     ADATUM_ACCOUNT,
     CHAIR_PRODUCT,
@@ -135,7 +135,7 @@ async def test_without_a_customer_only_prices_for_all_customers_apply(
 
 
 async def test_the_customer_and_products_may_be_named_by_their_crm_ids(
-    gql: GraphQLClient, plugin: GraphQLClient, container: Container
+    gql: GraphQLClient, plugin: GraphQLClient, container: Services
 ) -> None:
     await catalog(gql)
     await couple_products(container)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from api.container import Container
+from api.bootstrap import Services
 from tests.e2e.availability.support import AVAILABILITY, PRICES, catalog, price
 from tests.e2e.availability.test_price_list import PRICE_LIST
 from tests.support.graphql import GraphQLClient
@@ -17,7 +17,7 @@ EXPECTED = {"itemAvailability": 2, "salesLinePrices": 3, "priceList": 3}
 
 
 @contextmanager
-def counting(container: Container) -> Iterator[list[str]]:
+def counting(container: Services) -> Iterator[list[str]]:
     statements: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -32,7 +32,7 @@ def counting(container: Container) -> Iterator[list[str]]:
 
 
 async def statements_for(
-    container: Container, plugin: GraphQLClient, query: str, variables: dict[str, Any]
+    container: Services, plugin: GraphQLClient, query: str, variables: dict[str, Any]
 ) -> int:
     await plugin.data(query, variables)  # the key is cached from here on
     with counting(container) as statements:
@@ -41,7 +41,7 @@ async def statements_for(
 
 
 async def test_each_operation_costs_the_same_statements_for_1_and_50_lines(
-    gql: GraphQLClient, plugin: GraphQLClient, container: Container
+    gql: GraphQLClient, plugin: GraphQLClient, container: Services
 ) -> None:
     await catalog(gql)
     await price(gql, itemNo="1000", salesType="CUSTOMER_PRICE_GROUP", salesCode="RETAIL", unitPrice="99")

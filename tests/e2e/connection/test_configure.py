@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet
 from adapters.crm_provider import CONNECTION_ID
 from adapters.crypto import SecretBox
 from adapters.db.models import ConnectionRow
-from api.container import Container
+from api.bootstrap import Services
 from tests.e2e.connection.support import (
     CONFIGURE,
     INTEGRATION_APP,
@@ -42,7 +42,7 @@ async def test_configuring_saves_the_settings_and_says_only_that_a_secret_is_set
 
 
 async def test_the_secret_is_stored_encrypted(
-    admin: GraphQLClient, dataverse: Dataverse, container: Container
+    admin: GraphQLClient, dataverse: Dataverse, container: Services
 ) -> None:
     await configured(admin, dataverse)
     async with container.db.read() as session:
@@ -129,7 +129,7 @@ async def test_an_enabled_connection_must_be_disabled_before_it_is_changed(
 
 
 async def test_a_secret_sealed_with_another_key_asks_for_the_secret_again(
-    admin: GraphQLClient, dataverse: Dataverse, container: Container
+    admin: GraphQLClient, dataverse: Dataverse, container: Services
 ) -> None:
     await configured(admin, dataverse)
     async with container.db.transaction() as session:

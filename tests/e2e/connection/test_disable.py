@@ -4,7 +4,7 @@ coupling and key stays, so enabling again picks up where it left off."""
 from __future__ import annotations
 
 from adapters.db.repositories.connection import connection_enabled
-from api.container import Container
+from api.bootstrap import Services
 from tests.e2e.connection.support import (
     DISABLE,
     TEST,
@@ -45,7 +45,7 @@ async def test_disabling_keeps_the_availability_key_working(
 
 
 async def test_schedulers_see_the_switch(
-    admin: GraphQLClient, dataverse: Dataverse, container: Container
+    admin: GraphQLClient, dataverse: Dataverse, container: Services
 ) -> None:
     await connected(admin, dataverse)
     await local_currency(admin)

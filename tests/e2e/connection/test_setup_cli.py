@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.dataverse.simulator import DEFAULT_TENANT
+from api.bootstrap import Services
 from api.cli.main import app
-from api.container import Container
 from tests.e2e.connection.support import (
     ADMIN_APP,
     INTEGRATION_APP,
@@ -31,7 +31,7 @@ ROOT = Path(__file__).parents[3]
 
 
 @pytest.fixture
-def env(container: Container, tmp_path: Path) -> dict[str, str]:
+def env(container: Services, tmp_path: Path) -> dict[str, str]:
     assert container.settings.secret_key is not None
     return {
         **os.environ,

@@ -7,7 +7,7 @@ import pytest
 
 from adapters.dataverse.simulator import DataverseSimulator
 from adapters.dataverse.solution import solution_zip
-from api.container import Container
+from api.bootstrap import Services
 from tests.e2e.connection.support import (
     ADMIN_APP,
     INTEGRATION_APP,
@@ -159,7 +159,7 @@ async def test_another_organization_behind_the_url_is_refused_while_couplings_ex
     admin: GraphQLClient,
     dataverse: Dataverse,
     crm_server: tuple[str, SwitchableApp],
-    container: Container,
+    container: Services,
 ) -> None:
     await connected(admin, dataverse)
     await local_currency(admin)

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from adapters.db.engine import Database
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Role
 from tests.e2e.model.machine import SyncOrderings
 from tests.e2e.model.world import World
@@ -54,7 +54,7 @@ def model_settings(backend: str, share: int = 1) -> settings:
 
 async def explore(
     backend: str,
-    container: Container,
+    container: Services,
     gql: GraphQLClient,
     keys: dict[Role, str],
     crm_server: tuple[str, SwitchableApp],
@@ -85,7 +85,7 @@ async def explore(
 @pytest.mark.timeout(1800)
 async def test_any_ordering_of_edits_syncs_couplings_and_crashes_keeps_both_sides_consistent(
     backend: str,
-    container: Container,
+    container: Services,
     gql: GraphQLClient,
     keys: dict[Role, str],
     crm_server: tuple[str, SwitchableApp],

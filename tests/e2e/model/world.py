@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from adapters.dataverse.simulator import DataverseSimulator
 from adapters.db.models import CouplingRow, SyncJobRow
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Role
 from domain.crm import Lookup
 from tests.e2e.sync_support import JOB_FIELDS
@@ -65,7 +65,7 @@ class World:
     def __init__(
         self,
         loop: asyncio.AbstractEventLoop,
-        container: Container,
+        container: Services,
         gql: GraphQLClient,
         keys: dict[Role, str],
         crm_server: tuple[str, SwitchableApp],

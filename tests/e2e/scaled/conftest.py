@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 from adapters.db.engine import Database
 from adapters.settings import Settings
 from api.app import create_app
-from api.container import Container
+from api.bootstrap import Services, bootstrap
 from tests.support.queues import redis_url, running_worker, unique_prefix
 from tests.support.servers import serve_asgi
 
@@ -20,7 +20,7 @@ from tests.support.servers import serve_asgi
 @pytest.fixture(scope="session")
 async def container(
     database_url: str, session_database: Database, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Container]:
+) -> AsyncIterator[Services]:
     settings = Settings(
         database_url=database_url,
         data_dir=tmp_path_factory.mktemp("data"),
@@ -31,7 +31,7 @@ async def container(
         redis_prefix=unique_prefix(),
         schedule_enabled=False,
     )
-    container = Container(settings=settings, db=session_database)
+    container = bootstrap(settings, db=session_database)
     async with running_worker(settings, container.runner, container.queue):  # type: ignore[arg-type]
         yield container
     await container.queue.close()  # type: ignore[attr-defined]
@@ -40,8 +40,8 @@ async def container(
 
 
 @pytest.fixture(scope="session")
-async def api_url(container: Container) -> AsyncIterator[str]:
-    async with serve_asgi(create_app(container=container)) as url:
+async def api_url(container: Services) -> AsyncIterator[str]:
+    async with serve_asgi(create_app(services=container)) as url:
         yield url
 
 

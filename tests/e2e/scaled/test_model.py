@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.db.engine import Database
-from api.container import Container
+from api.bootstrap import Services
 from domain.auth import Role
 from tests.e2e.model.test_sync_orderings import explore
 from tests.support.graphql import GraphQLClient
@@ -19,7 +19,7 @@ SCALED_SHARE = 2  # of the PostgreSQL programs
 @pytest.mark.timeout(1800)
 async def test_any_ordering_keeps_both_sides_consistent_with_arq_workers(
     backend: str,
-    container: Container,
+    container: Services,
     gql: GraphQLClient,
     keys: dict[Role, str],
     crm_server: tuple[str, SwitchableApp],

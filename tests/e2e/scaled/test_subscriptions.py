@@ -3,7 +3,7 @@
 from tests.e2e.test_subscriptions import *  # noqa: F403
 
 
-def test_these_tests_run_on_arq_and_redis(container: Container) -> None:  # noqa: F405
+def test_these_tests_run_on_arq_and_redis(container: Services) -> None:  # noqa: F405
     from adapters.events.redis import RedisEventBus
     from adapters.queue.arq import ArqJobQueue
 

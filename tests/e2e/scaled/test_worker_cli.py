@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from adapters.settings import Settings
+from api.bootstrap import Services
 from api.cli.worker import _healthy
-from api.container import Container
 from tests.support.queues import redis_url, unique_prefix
 
 ROOT = Path(__file__).parents[3]
@@ -36,7 +36,7 @@ async def test_a_worker_without_redis_says_so_and_exits_2() -> None:
     assert "COUPLET_REDIS_URL" in result.stderr
 
 
-async def test_check_succeeds_only_while_a_worker_of_the_prefix_is_alive(container: Container) -> None:
+async def test_check_succeeds_only_while_a_worker_of_the_prefix_is_alive(container: Services) -> None:
     alive = await couplet(
         "worker",
         "--check",

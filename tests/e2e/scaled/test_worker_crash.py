@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from adapters.db.engine import Database
 from adapters.db.models import CouplingRow, Currency, Customer
 from adapters.settings import Settings
-from api.container import Container
+from api.bootstrap import Services, bootstrap
 from domain.clock import Uuid7Factory
 from domain.couplings.model import Coupling
 from domain.fullsync.model import LineStatus
@@ -39,13 +39,13 @@ IDS = Uuid7Factory()
 
 @pytest.fixture
 async def crash_container(
-    backend: str, database: Database, container: Container, tmp_path: Path
-) -> AsyncIterator[Container]:
+    backend: str, database: Database, container: Services, tmp_path: Path
+) -> AsyncIterator[Services]:
     """A container that only queues jobs (no worker of its own), on PostgreSQL."""
     if backend != "postgres":
         pytest.skip("the crash test runs on PostgreSQL (workers in other processes share it)")
     settings = container.settings.model_copy(update={"redis_prefix": unique_prefix(), "data_dir": tmp_path})
-    crash = Container(settings=settings, db=database)
+    crash = bootstrap(settings, db=database)
     yield crash
     await crash.queue.close()  # type: ignore[attr-defined]
     await crash.events.close()
@@ -81,7 +81,7 @@ def worker_process(settings: Settings, database_url: str, **extra: str) -> Itera
                 process.wait()
 
 
-async def given_customers(container: Container, count: int = CUSTOMERS) -> None:
+async def given_customers(container: Services, count: int = CUSTOMERS) -> None:
     now = datetime.now(UTC)
     rows = [
         {
@@ -100,7 +100,7 @@ async def given_customers(container: Container, count: int = CUSTOMERS) -> None:
         await session.execute(sa.insert(Customer), rows)
 
 
-async def given_setup(container: Container, crm_base_currency: object) -> None:
+async def given_setup(container: Services, crm_base_currency: object) -> None:
     """Default mappings, customers only ERP → CRM, the local currency coupled, and
     every review line but CUSTOMER already finished."""
     now = datetime.now(UTC)
@@ -140,7 +140,7 @@ async def given_setup(container: Container, crm_base_currency: object) -> None:
                 await uow.full_sync.save(line)
 
 
-async def customer_job(container: Container) -> SyncJob:
+async def customer_job(container: Services) -> SyncJob:
     async with container.uow() as uow:
         line = next(li for li in await uow.full_sync.lines() if li.mapping == "CUSTOMER")
         assert line.to_crm_job_id is not None
@@ -149,14 +149,14 @@ async def customer_job(container: Container) -> SyncJob:
     return job
 
 
-async def couplings(container: Container) -> list[CouplingRow]:
+async def couplings(container: Services) -> list[CouplingRow]:
     async with container.db.read() as session:
         stmt = sa.select(CouplingRow).where(CouplingRow.mapping_name == "CUSTOMER")
         return list((await session.execute(stmt)).scalars())
 
 
 async def test_a_worker_killed_mid_full_sync_leaves_a_job_another_worker_finishes_without_duplicates(
-    crash_container: Container, crm_server: tuple[str, SwitchableApp], database_url: str
+    crash_container: Services, crm_server: tuple[str, SwitchableApp], database_url: str
 ) -> None:
     container = crash_container
     url, app = crm_server
@@ -199,7 +199,7 @@ async def test_a_worker_killed_mid_full_sync_leaves_a_job_another_worker_finishe
 
 
 async def test_sigterm_gives_running_jobs_their_grace_then_puts_them_back_in_the_queue(
-    crash_container: Container, crm_server: tuple[str, SwitchableApp], database_url: str
+    crash_container: Services, crm_server: tuple[str, SwitchableApp], database_url: str
 ) -> None:
     container = crash_container
     url, app = crm_server

@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from functools import partial
 from uuid import UUID
 
 from domain.errors import ValidationFailed
@@ -26,13 +27,16 @@ RETRY_SECONDS = 2.0
 
 
 class ChangeTriggers:
+    """Debounced per mapping and direction; `enabled` tells whether the connection
+    is on, `push_stock` queues a stock push after stock moves."""
+
     def __init__(
         self,
         uow: UnitOfWorkFactory,
-        sync: Callable[[], SyncService],
+        sync: SyncService,
         *,
         delay: float,
-        enabled: Callable[[], object],
+        enabled: Callable[[], Awaitable[bool]],
         push_stock: Callable[[Trigger], Awaitable[SyncJob]] | None = None,
     ) -> None:
         self._uow = uow
@@ -47,7 +51,7 @@ class ChangeTriggers:
         async with self._uow() as uow:
             mappings = await uow.mappings.all()
         for name in affected_by_erp_change(table_name, mappings):
-            self._arm(name, SyncDirection.TO_CRM.value, lambda n=name: self._start(n, SyncDirection.TO_CRM))
+            self._arm(name, SyncDirection.TO_CRM.value, partial(self._start, name, SyncDirection.TO_CRM))
         if table_name == "item_ledger_entry" and self._push_stock is not None:
             self._arm("STOCK", "push", self._start_stock_push)
 
@@ -57,9 +61,7 @@ class ChangeTriggers:
             names = affected_by_crm_change(entity, await uow.mappings.all())
         for name in names:
             self._crm_ids[name].add(row_id)
-            self._arm(
-                name, SyncDirection.FROM_CRM.value, lambda n=name: self._start(n, SyncDirection.FROM_CRM)
-            )
+            self._arm(name, SyncDirection.FROM_CRM.value, partial(self._start, name, SyncDirection.FROM_CRM))
         return names
 
     def _arm(self, name: str, what: str, start: Callable[[], Awaitable[bool]]) -> None:
@@ -72,7 +74,7 @@ class ChangeTriggers:
         try:
             while True:
                 await asyncio.sleep(delay)
-                if not await self._enabled():  # type: ignore[misc]
+                if not await self._enabled():
                     return
                 if await start():
                     return
@@ -84,7 +86,7 @@ class ChangeTriggers:
 
     async def _start(self, name: str, direction: SyncDirection) -> bool:
         """Start the pass; False while a running job of it might have missed the change."""
-        sync = self._sync()
+        sync = self._sync
         if direction is SyncDirection.FROM_CRM:
             ids, self._crm_ids[name] = self._crm_ids[name], set()
             await sync.start_pass(name, direction, SyncParams(crm_ids=tuple(ids)), trigger=Trigger.CRM_CHANGE)
