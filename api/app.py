@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from fastapi import FastAPI, Request, Response
@@ -39,7 +39,7 @@ class CoupletGraphQLRouter(GraphQLRouter[Context, None]):
         if principal is None:
             raise ConnectionRejectionError({"message": "an API key is required", "code": "UNAUTHENTICATED"})
         context.principal = principal
-        return UNSET
+        return cast(UnsetType, UNSET)
 
 
 class BodySizeLimit:

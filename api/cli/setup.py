@@ -99,9 +99,13 @@ async def _configure(service: ConnectionService, a: Answers, ask: Ask, current: 
     keep = current is not None and current.has_client_secret
     connection = await service.configure(
         ConnectionSettings(
-            server_url=ask.text("Dynamics 365 URL", a.server_url, current and current.server_url) or "",
-            tenant_id=ask.text("Tenant (GUID or domain)", a.tenant_id, current and current.tenant_id) or "",
-            client_id=ask.text("Client id of Couplet's app", a.client_id, current and current.client_id)
+            server_url=ask.text("Dynamics 365 URL", a.server_url, current.server_url if current else None)
+            or "",
+            tenant_id=ask.text("Tenant (GUID or domain)", a.tenant_id, current.tenant_id if current else None)
+            or "",
+            client_id=ask.text(
+                "Client id of Couplet's app", a.client_id, current.client_id if current else None
+            )
             or "",
             client_secret=ask.text(
                 "Client secret" + (" (Enter keeps the stored one)" if keep else ""),
@@ -111,12 +115,12 @@ async def _configure(service: ConnectionService, a: Answers, ask: Ask, current: 
             authority_url=ask.text(
                 "Token authority (Enter: Microsoft Entra ID)",
                 a.authority_url,
-                current and current.authority_url,
+                current.authority_url if current else None,
             ),
             integration_user=ask.text(
                 "Integration user (Enter: the app's own user)",
                 a.integration_user,
-                current and current.integration_user,
+                current.integration_user if current else None,
             ),
         )
     )

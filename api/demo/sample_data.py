@@ -230,7 +230,8 @@ async def _items(service: FinancialsService, rng: random.Random, count: int, tod
                 }
             )
     await service.post_item_journal(journal)
-    for no, name, price in (("R-CONSULT", "Consulting", "1200"), ("R-INSTALL", "Installation", "850")):
+    for no, name, hourly in (("R-CONSULT", "Consulting", "1200"), ("R-INSTALL", "Installation", "850")):
         await service.upsert(
-            "resource", {"no": no, "name": name, "base_unit_of_measure": "HOUR", "unit_price": Decimal(price)}
+            "resource",
+            {"no": no, "name": name, "base_unit_of_measure": "HOUR", "unit_price": Decimal(hourly)},
         )

@@ -202,6 +202,12 @@ class SqlSetupUnitOfWork:
         await self._uow.__aexit__(exc_type, exc, tb)
 
 
+async def connection_enabled(db: Database) -> bool:
+    """Whether sync is switched on: schedulers skip their runs while it is not."""
+    async with db.read() as session:
+        return await _is_enabled(session)
+
+
 class SqlConnectionState:
     """`ConnectionState` in short read sessions (no write lock on SQLite)."""
 
@@ -211,8 +217,7 @@ class SqlConnectionState:
         self._clock = clock
 
     async def is_enabled(self) -> bool:
-        async with self._db.read() as session:
-            return await _is_enabled(session)
+        return await connection_enabled(self._db)
 
     async def webhook_check(self) -> tuple[str | None, UUID | None]:
         async with self._db.read() as session:

@@ -4,7 +4,7 @@ job runner with the SYNC handler, and a small customer ↔ account mapping."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from domain.clock import SystemClock, Uuid7Factory
 from domain.couplings.model import Coupling
@@ -18,6 +18,7 @@ from domain.mappings.defaults import f
 from domain.mappings.model import SyncDirection, TableMapping
 from domain.sync.job import run_sync
 from tests.fakes.crm import FakeCrm
+from tests.fakes.queue import RecordingQueue
 from tests.fakes.uow import InMemoryDatabase
 
 CUSTOMERS = TableMapping(
@@ -35,15 +36,14 @@ class SyncHarness:
         self.db = InMemoryDatabase()
         self.crm = FakeCrm()
         self.mapping = mapping
-        self.requeued: list[tuple[UUID, float]] = []
-        self.runner = JobRunner(self.db.uow, SystemClock(), Uuid7Factory(), {JobKind.SYNC: self._sync})
-        self.runner.requeue = self._requeue
+        self.recorded = RecordingQueue()
+        self.requeued = self.recorded.enqueued
+        self.runner = JobRunner(
+            self.db.uow, SystemClock(), Uuid7Factory(), {JobKind.SYNC: self._sync}, queue=self.recorded
+        )
 
     async def _sync(self, ctx: JobContext) -> None:
         await run_sync(ctx, self.crm)
-
-    async def _requeue(self, job: SyncJob, delay: float) -> None:
-        self.requeued.append((job.id, delay))
 
     async def setup(self) -> SyncHarness:
         async with self.db.uow() as uow:

@@ -16,6 +16,7 @@ from domain.jobs.params import StockParams, SyncParams
 from domain.jobs.runner import MAX_ATTEMPTS, MAX_INTERRUPTIONS, WAIT_SECONDS, JobContext, JobRetry, JobRunner
 from domain.jobs.triggers import Trigger
 from domain.mappings.model import SyncDirection
+from tests.fakes.queue import RecordingQueue
 from tests.fakes.uow import InMemoryDatabase
 
 Handler = Callable[[JobContext], Awaitable[None]]
@@ -27,8 +28,9 @@ class Harness:
     def __init__(self, handler: Handler | None = None, kind: JobKind = JobKind.SYNC) -> None:
         self.db = InMemoryDatabase()
         self.ran: list[UUID] = []
-        self.requeued: list[tuple[UUID, float]] = []
-        self.woken: list[UUID] = []
+        self.recorded = RecordingQueue()
+        self.requeued = self.recorded.enqueued
+        self.woken = self.recorded.woken
         self._handler = handler
 
         async def handle(ctx: JobContext) -> None:
@@ -36,15 +38,9 @@ class Harness:
             if self._handler is not None:
                 await self._handler(ctx)
 
-        self.runner = JobRunner(self.db.uow, SystemClock(), Uuid7Factory(), {kind: handle})
-        self.runner.requeue = self._requeue
-        self.runner.wake = self._wake
-
-    async def _requeue(self, job: SyncJob, delay: float) -> None:
-        self.requeued.append((job.id, delay))
-
-    async def _wake(self, job_id: UUID) -> None:
-        self.woken.append(job_id)
+        self.runner = JobRunner(
+            self.db.uow, SystemClock(), Uuid7Factory(), {kind: handle}, queue=self.recorded
+        )
 
     async def queue(self, **fields: object) -> SyncJob:
         job = SyncJob(
