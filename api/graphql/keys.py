@@ -13,9 +13,10 @@ from domain.auth import ApiKey as ApiKeyModel
 from domain.auth import Role as RoleEnum
 from domain.errors import ErrorCode
 
-Role = strawberry.enum(
+strawberry.enum(
     RoleEnum, name="Role", description="What an API key may do (ADMIN ⊃ INTEGRATION ⊃ AVAILABILITY)"
 )
+Role = RoleEnum  # the registered class itself, so mypy sees a type
 
 
 @strawberry.type
